@@ -1,0 +1,84 @@
+// Envelope: the seed's field order, parsing in any order, and the RequestId shape.
+#include "protocol/envelope.h"
+
+#include <catch2/catch.hpp>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "protocol/base64.h"
+
+using namespace live::protocol;
+
+TEST_CASE("success envelope is byte-for-byte the seed's shape") {
+  Envelope envelope;
+  envelope.request_id = "Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720";
+  CHECK(serializeEnvelope(envelope) ==
+        R"({"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0,"RequestId":"Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720"})");
+}
+
+TEST_CASE("failure envelope escapes ErrorInfo and says FAIL") {
+  Envelope envelope{100002, "RoomId \"x\" is\ttoo long", "Id-0-O-Seq-1", ""};
+  const auto body = serializeEnvelope(envelope);
+  CHECK(body ==
+        R"({"ActionStatus":"FAIL","ErrorInfo":"RoomId \"x\" is\ttoo long","ErrorCode":100002,"RequestId":"Id-0-O-Seq-1"})");
+  const auto parsed = parseEnvelope(body);
+  REQUIRE(parsed.ok());
+  CHECK(parsed.value().error_code == 100002);
+  CHECK(parsed.value().error_info == "RoomId \"x\" is\ttoo long");
+}
+
+TEST_CASE("parseEnvelope accepts any field order and rejects contradictions") {
+  CHECK(parseEnvelope(R"({"ErrorCode":0,"RequestId":"r","ActionStatus":"OK","ErrorInfo":""})").ok());
+  CHECK_FALSE(parseEnvelope(R"({"ActionStatus":"OK","ErrorCode":100004})").ok());
+  CHECK_FALSE(parseEnvelope(R"({"ActionStatus":"OK"})").ok());
+  CHECK_FALSE(parseEnvelope("<html>502 Bad Gateway</html>").ok());
+  CHECK_FALSE(parseEnvelope("[]").ok());
+}
+
+TEST_CASE("RequestId shape") {
+  CHECK(isWellFormedRequestId("Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720"));
+  CHECK_FALSE(isWellFormedRequestId("Id-8C9858F01E954611AE2D4C1B1ED7D583-O-Seq-52720"));
+  CHECK_FALSE(isWellFormedRequestId("Id-8c9858f01e954611ae2d4c1b1ed7d58-O-Seq-52720"));
+  CHECK_FALSE(isWellFormedRequestId("Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-"));
+  CHECK_FALSE(isWellFormedRequestId("Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-5x"));
+}
+
+TEST_CASE("RequestIds are well formed, unique and increasing, across threads") {
+  RequestIdGenerator generator;
+  std::vector<std::vector<RequestIdGenerator::Issued>> per_thread(4);
+  std::vector<std::thread> threads;
+  for (auto& issued : per_thread) {
+    threads.emplace_back([&generator, &issued] {
+      for (int i = 0; i < 1000; ++i) issued.push_back(generator.next());
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  std::set<std::string> ids;
+  std::set<std::uint64_t> seqs;
+  for (const auto& issued : per_thread) {
+    for (std::size_t i = 0; i < issued.size(); ++i) {
+      CHECK(isWellFormedRequestId(issued[i].request_id));
+      if (i > 0) CHECK(issued[i].seq > issued[i - 1].seq);
+      ids.insert(issued[i].request_id);
+      seqs.insert(issued[i].seq);
+    }
+  }
+  CHECK(ids.size() == 4000);
+  CHECK(seqs.size() == 4000);
+}
+
+TEST_CASE("base64 is strict about alphabet, padding and length") {
+  CHECK(base64Decode("YWJj") == std::optional<std::string>("abc"));
+  CHECK(base64Decode("YWI=") == std::optional<std::string>("ab"));
+  CHECK(base64Decode("YWI") == std::optional<std::string>("ab"));
+  CHECK(base64Decode("YQ==") == std::optional<std::string>("a"));
+  CHECK(base64Decode("YQ") == std::optional<std::string>("a"));
+  CHECK(base64Decode("") == std::optional<std::string>(""));
+  CHECK_FALSE(base64Decode("Y"));
+  CHECK_FALSE(base64Decode("YW=J"));
+  CHECK_FALSE(base64Decode(" YWJj"));
+  CHECK_FALSE(base64Decode("YWJ==="));
+  CHECK_FALSE(base64Decode("YQ="));
+  CHECK(base64Encode("ab") == "YWI=");
+}
