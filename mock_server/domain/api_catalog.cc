@@ -1,0 +1,49 @@
+// The table of emulated APIs. One row per API.
+#include "domain/api_catalog.h"
+
+#include <array>
+
+#include "domain/destroy_room.h"
+
+namespace live::domain {
+namespace {
+
+const DestroyRoomApi kDestroyRoom;
+
+constexpr std::array<const Api*, 1> kApis = {&kDestroyRoom};
+
+}  // namespace
+
+std::span<const Api* const> emulatedApis() { return kApis; }
+
+std::size_t apiIndex(const Api& api) {
+  for (std::size_t i = 0; i < kApis.size(); ++i) {
+    if (kApis[i] == &api) return i;
+  }
+  return kApis.size();
+}
+
+const Api* findApiByPath(std::string_view path) {
+  for (const Api* api : kApis) {
+    if (api->path() == path) return api;
+  }
+  return nullptr;
+}
+
+const Api* findApiByName(std::string_view name) {
+  for (const Api* api : kApis) {
+    if (api->name() == name) return api;
+  }
+  return nullptr;
+}
+
+std::string knownApiNames() {
+  std::string names;
+  for (const Api* api : kApis) {
+    if (!names.empty()) names += ", ";
+    names += api->name();
+  }
+  return names;
+}
+
+}  // namespace live::domain

@@ -1,0 +1,38 @@
+// The emulated APIs of the live_engine_http_srv family. Adding a sibling API (create_room,
+// get_room_info) means one new Api subclass and one row in the table in api_catalog.cc.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "domain/call.h"
+#include "domain/room_store.h"
+
+namespace live::domain {
+
+class Api {
+ public:
+  virtual ~Api() = default;
+  virtual std::string_view name() const = 0;  // "destroy_room"
+  virtual std::string_view path() const = 0;  // "/v4/live_engine_http_srv/destroy_room"
+  virtual std::uint32_t documentedRateLimit() const = 0;  // requests per second, per app
+
+  // The API's own body rule (destroy_room.md row 19), after the shared rows 1-18 passed and
+  // context.body holds parsed JSON. Fills what apply() needs.
+  virtual std::optional<Outcome> checkBody(CallContext& context) const = 0;
+  // The API's state checks and its effect (rows 20 onward), atomic with respect to other calls.
+  virtual Outcome apply(const CallContext& context, RoomStore& rooms) const = 0;
+};
+
+// Every emulated API, in a fixed order; an API's index in this list is stable for the process.
+std::span<const Api* const> emulatedApis();
+std::size_t apiIndex(const Api& api);
+const Api* findApiByPath(std::string_view path);
+const Api* findApiByName(std::string_view name);
+std::string knownApiNames();  // "destroy_room", comma-separated, for messages
+
+}  // namespace live::domain

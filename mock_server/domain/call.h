@@ -1,0 +1,60 @@
+// A vendor-API call as the domain sees it (no HTTP types), the state gathered while checking it,
+// and the outcome that becomes the envelope.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "domain/clock.h"
+#include "domain/model.h"
+#include "protocol/error_catalog.h"
+#include "protocol/usersig.h"
+
+namespace live::domain {
+
+class Api;
+
+// One request to a vendor API path, already split and percent-decoded by the transport.
+struct ApiCall {
+  std::string method;  // "POST"
+  std::string path;    // "/v4/live_engine_http_srv/destroy_room"
+  std::vector<std::pair<std::string, std::string>> query;  // in the order sent, duplicates kept
+  std::string body;
+  std::string peer;  // "ip:port" of the caller, for the journal
+};
+
+// The first failing check's answer, or success.
+struct Outcome {
+  protocol::ErrorCode code = protocol::ErrorCode::kOk;
+  std::string error_info;
+  std::string extra_members;  // success payload members after RequestId, if the API has any
+
+  bool ok() const { return code == protocol::ErrorCode::kOk; }
+  static Outcome success() { return {}; }
+  static Outcome reject(protocol::ErrorCode code, std::string error_info) {
+    return {code, std::move(error_info), {}};
+  }
+};
+
+// What the checks learn about a call, row by row; later rows read what earlier rows filled in.
+struct CallContext {
+  explicit CallContext(const ApiCall& api_call, Instant at) : call(api_call), now(at) {}
+
+  const ApiCall& call;
+  const Instant now;                 // one reading of the clock for the whole call
+  const Api* api = nullptr;          // row 1
+  SdkAppId sdkappid = 0;             // rows 3-4
+  std::string_view identifier;       // row 7
+  std::string_view usersig;          // row 8
+  const App* app = nullptr;          // row 9
+  std::optional<protocol::UserSigClaims> claims;  // row 11
+  std::string usersig_problem;       // why the UserSig did not decode or verify, for the journal
+  nlohmann::json body;               // row 18
+  std::string room_id;               // row 19, for APIs that address a room
+};
+
+}  // namespace live::domain

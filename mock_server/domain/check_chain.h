@@ -1,0 +1,67 @@
+// The shared rows (1-18) of destroy_room.md section 3: routing, query parameters, app, UserSig,
+// admin, rate limit, body JSON. They hold for every API of the family. Each row is one small
+// function; run() calls them in table order and the first failure decides the answer.
+#pragma once
+
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "domain/api_catalog.h"
+#include "domain/call.h"
+#include "domain/config.h"
+#include "domain/rate_limiter.h"
+
+namespace live::domain {
+
+struct CheckOptions {
+  bool lenient_random = false;  // accept a missing `random` (destroy_room.md section 2)
+};
+
+class CheckChain {
+ public:
+  // `apps` and `limits_by_api_index` must outlive the chain; limits are per emulated API index.
+  CheckChain(const std::vector<App>& apps, std::vector<std::uint32_t> limits_by_api_index,
+             RateLimiter& limiter, CheckOptions options);
+
+  // Runs rows 1-18 and then the API's own body row (19). Returns the first failure, or nullopt
+  // when the call may proceed to the API's operation. Thread-safe.
+  std::optional<Outcome> run(CallContext& context) const;
+
+  std::uint32_t limitFor(const Api& api) const { return limits_[apiIndex(api)]; }
+
+ private:
+  using Row = std::optional<Outcome> (CheckChain::*)(CallContext&) const;
+  struct Step {
+    int row;  // the row number in destroy_room.md section 3
+    Row check;
+  };
+  static const Step kSteps[];
+
+  std::optional<Outcome> methodIsPost(CallContext& context) const;          // row 1
+  std::optional<Outcome> pathNamesAnApi(CallContext& context) const;        // row 2
+  std::optional<Outcome> sdkAppIdPresent(CallContext& context) const;       // row 3
+  std::optional<Outcome> sdkAppIdIsUint32(CallContext& context) const;      // row 4
+  std::optional<Outcome> contentTypeIsJson(CallContext& context) const;     // row 5
+  std::optional<Outcome> randomInRange(CallContext& context) const;         // row 6
+  std::optional<Outcome> identifierPresent(CallContext& context) const;     // row 7
+  std::optional<Outcome> userSigPresent(CallContext& context) const;        // row 8
+  std::optional<Outcome> appExists(CallContext& context) const;             // row 9
+  std::optional<Outcome> appIsActive(CallContext& context) const;           // row 10
+  std::optional<Outcome> userSigDecodes(CallContext& context) const;        // row 11
+  std::optional<Outcome> userSigSdkAppIdMatches(CallContext& context) const;    // row 12
+  std::optional<Outcome> userSigIdentifierMatches(CallContext& context) const;  // row 13
+  std::optional<Outcome> userSigNotExpired(CallContext& context) const;     // row 14
+  std::optional<Outcome> userSigSignatureValid(CallContext& context) const; // row 15
+  std::optional<Outcome> identifierIsAdmin(CallContext& context) const;     // row 16
+  std::optional<Outcome> withinRateLimit(CallContext& context) const;       // row 17
+  std::optional<Outcome> bodyIsJson(CallContext& context) const;            // row 18
+  std::optional<Outcome> apiBodyRule(CallContext& context) const;           // row 19
+
+  std::unordered_map<SdkAppId, const App*> apps_;  // immutable after construction
+  std::vector<std::uint32_t> limits_;
+  RateLimiter& limiter_;
+  CheckOptions options_;
+};
+
+}  // namespace live::domain

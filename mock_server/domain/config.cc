@@ -1,0 +1,274 @@
+// Strict, path-reporting validation of the configuration JSON. Each reader names the field it
+// reads, so a user sees "rooms[2].owner: expected a non-empty string, found null".
+#include "domain/config.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <initializer_list>
+#include <limits>
+#include <set>
+#include <sstream>
+
+#include "domain/api_catalog.h"
+#include "domain/rate_limiter.h"
+#include "protocol/json_limits.h"
+
+namespace live::domain {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr std::string_view kEmbeddedDefault = R"({
+  "apps": [
+    {"sdkappid": 88888888, "secret_key": "emulator-secret-key", "root_admin": "administrator",
+     "admins": ["admin"], "status": "active"}
+  ],
+  "rooms": [
+    {"sdkappid": 88888888, "room_id": "live-room", "owner": "admin", "type": "Live"}
+  ],
+  "rate_limits": {"destroy_room": 200}
+})";
+
+std::string found(const json& value) {
+  if (value.is_string()) return fmt::format("found the string \"{}\"", value.get<std::string>());
+  if (value.is_number_float()) return "found a fractional number";
+  return fmt::format("found {}", value.type_name());
+}
+
+Failure expected(const std::string& path, std::string_view what, const json& value) {
+  return Failure{fmt::format("{}: expected {}, {}", path, what, found(value))};
+}
+
+std::optional<Failure> checkKeys(const json& object, const std::string& path,
+                                 std::initializer_list<std::string_view> allowed) {
+  for (const auto& [key, value] : object.items()) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      std::string names;
+      for (const auto name : allowed) names += fmt::format("{}\"{}\"", names.empty() ? "" : ", ", name);
+      return Failure{fmt::format("{}: unknown key \"{}\" (allowed: {})", path, key, names)};
+    }
+  }
+  return std::nullopt;
+}
+
+Result<std::uint32_t> readUint32(const json& value, const std::string& path) {
+  if (!value.is_number_integer() || (value.is_number_integer() && !value.is_number_unsigned() &&
+                                     value.get<std::int64_t>() < 0) ||
+      value.get<std::uint64_t>() > std::numeric_limits<std::uint32_t>::max()) {
+    return expected(path, "an integer in 0..4294967295", value);
+  }
+  return static_cast<std::uint32_t>(value.get<std::uint64_t>());
+}
+
+Result<std::string> readNonEmptyString(const json& value, const std::string& path) {
+  if (!value.is_string() || value.get_ref<const std::string&>().empty()) {
+    return expected(path, "a non-empty string", value);
+  }
+  return value.get<std::string>();
+}
+
+Result<App> parseApp(const json& value, const std::string& path) {
+  if (!value.is_object()) return expected(path, "an object", value);
+  if (auto failure = checkKeys(value, path,
+                               {"sdkappid", "secret_key", "root_admin", "admins", "status"})) {
+    return *failure;
+  }
+  App app;
+  if (!value.contains("sdkappid")) return Failure{path + ".sdkappid: required"};
+  auto sdkappid = readUint32(value["sdkappid"], path + ".sdkappid");
+  if (!sdkappid) return Failure{sdkappid.error()};
+  app.sdkappid = sdkappid.value();
+
+  if (!value.contains("secret_key")) return Failure{path + ".secret_key: required"};
+  auto key = readNonEmptyString(value["secret_key"], path + ".secret_key");
+  if (!key) return Failure{key.error()};
+  app.secret_key = std::move(key).value();
+
+  if (value.contains("root_admin")) {
+    auto root = readNonEmptyString(value["root_admin"], path + ".root_admin");
+    if (!root) return Failure{root.error()};
+    app.root_admin = std::move(root).value();
+  }
+  if (value.contains("admins")) {
+    const json& admins = value["admins"];
+    if (!admins.is_array()) return expected(path + ".admins", "an array of strings", admins);
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < admins.size(); ++i) {
+      const std::string item_path = fmt::format("{}.admins[{}]", path, i);
+      auto admin = readNonEmptyString(admins[i], item_path);
+      if (!admin) return Failure{admin.error()};
+      if (!seen.insert(admin.value()).second) {
+        return Failure{fmt::format("{}: \"{}\" is listed twice", item_path, admin.value())};
+      }
+      if (admin.value() != app.root_admin) app.admins.push_back(std::move(admin).value());
+    }
+  }
+  if (value.contains("status")) {
+    const json& status = value["status"];
+    const auto parsed =
+        status.is_string() ? appStatusFromString(status.get<std::string>()) : std::nullopt;
+    if (!parsed) return expected(path + ".status", R"("active", "disabled" or "expired")", status);
+    app.status = *parsed;
+  }
+  return app;
+}
+
+}  // namespace
+
+const App* EmulatorConfig::findApp(SdkAppId sdkappid) const {
+  for (const auto& app : apps) {
+    if (app.sdkappid == sdkappid) return &app;
+  }
+  return nullptr;
+}
+
+std::string_view embeddedDefaultConfigJson() { return kEmbeddedDefault; }
+
+EmulatorConfig embeddedDefaultConfig() {
+  auto config = parseConfig(kEmbeddedDefault);
+  return std::move(config).value();  // the embedded text is covered by a test
+}
+
+Result<RoomConfig> parseRoom(const json& value, const std::string& path,
+                             const std::vector<App>& apps) {
+  if (!value.is_object()) return expected(path, "an object", value);
+  if (auto failure = checkKeys(value, path,
+                               {"sdkappid", "room_id", "owner", "type", "name", "create_time"})) {
+    return *failure;
+  }
+  RoomConfig config;
+  Room& room = config.room;
+  if (!value.contains("sdkappid")) return Failure{path + ".sdkappid: required"};
+  auto sdkappid = readUint32(value["sdkappid"], path + ".sdkappid");
+  if (!sdkappid) return Failure{sdkappid.error()};
+  room.sdkappid = sdkappid.value();
+  const bool known_app = std::any_of(apps.begin(), apps.end(),
+                                     [&](const App& app) { return app.sdkappid == room.sdkappid; });
+  if (!known_app) {
+    return Failure{fmt::format("{}.sdkappid: no app {} is configured", path, room.sdkappid)};
+  }
+
+  if (!value.contains("room_id")) return Failure{path + ".room_id: required"};
+  const json& room_id = value["room_id"];
+  if (!room_id.is_string() || room_id.get_ref<const std::string&>().empty() ||
+      room_id.get_ref<const std::string&>().size() > kMaxRoomIdBytes) {
+    return expected(path + ".room_id", "a string of 1 to 48 bytes", room_id);
+  }
+  room.room_id = room_id.get<std::string>();
+
+  if (!value.contains("owner")) return Failure{path + ".owner: required"};
+  auto owner = readNonEmptyString(value["owner"], path + ".owner");
+  if (!owner) return Failure{owner.error()};
+  room.owner = std::move(owner).value();
+
+  if (value.contains("type")) {
+    auto type = readNonEmptyString(value["type"], path + ".type");
+    if (!type) return Failure{type.error()};
+    room.type = std::move(type).value();
+  }
+  room.name = room.room_id;
+  if (value.contains("name")) {
+    const json& name = value["name"];
+    if (!name.is_string()) return expected(path + ".name", "a string", name);
+    if (!name.get_ref<const std::string&>().empty()) room.name = name.get<std::string>();
+  }
+  if (value.contains("create_time")) {
+    const json& create_time = value["create_time"];
+    if (!create_time.is_number_integer() ||
+        (!create_time.is_number_unsigned() && create_time.get<std::int64_t>() < 0) ||
+        (create_time.is_number_unsigned() &&
+         create_time.get<std::uint64_t>() >
+             static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))) {
+      return expected(path + ".create_time", "a non-negative integer (Unix seconds)", create_time);
+    }
+    room.create_time = create_time.get<std::int64_t>();
+    config.has_create_time = true;
+  }
+  return config;
+}
+
+json roomToJson(const Room& room) {
+  return json{{"sdkappid", room.sdkappid}, {"room_id", room.room_id},
+              {"owner", room.owner},       {"type", room.type},
+              {"name", room.name},         {"create_time", room.create_time}};
+}
+
+Result<EmulatorConfig> parseConfig(std::string_view text) {
+  if (protocol::jsonNestingDepth(text) > protocol::kMaxJsonDepth) {
+    return Failure{fmt::format("the JSON is nested deeper than {}", protocol::kMaxJsonDepth)};
+  }
+  json root;
+  try {
+    root = json::parse(text);
+  } catch (const json::parse_error& error) {
+    return Failure{fmt::format("not valid JSON at byte {}: {}", error.byte, error.what())};
+  }
+  if (!root.is_object()) return expected("(top level)", "an object", root);
+  if (auto failure = checkKeys(root, "(top level)", {"apps", "rooms", "rate_limits"})) {
+    return *failure;
+  }
+
+  EmulatorConfig config;
+  if (!root.contains("apps")) return Failure{"apps: required (at least one app)"};
+  const json& apps = root["apps"];
+  if (!apps.is_array() || apps.empty()) return expected("apps", "a non-empty array of apps", apps);
+  for (std::size_t i = 0; i < apps.size(); ++i) {
+    const std::string path = fmt::format("apps[{}]", i);
+    auto app = parseApp(apps[i], path);
+    if (!app) return Failure{app.error()};
+    if (config.findApp(app.value().sdkappid) != nullptr) {
+      return Failure{fmt::format("{}.sdkappid: app {} is configured twice", path,
+                                 app.value().sdkappid)};
+    }
+    config.apps.push_back(std::move(app).value());
+  }
+
+  if (root.contains("rooms")) {
+    const json& rooms = root["rooms"];
+    if (!rooms.is_array()) return expected("rooms", "an array of rooms", rooms);
+    std::set<std::pair<SdkAppId, std::string>> seen;
+    for (std::size_t i = 0; i < rooms.size(); ++i) {
+      const std::string path = fmt::format("rooms[{}]", i);
+      auto room = parseRoom(rooms[i], path, config.apps);
+      if (!room) return Failure{room.error()};
+      const Room& parsed = room.value().room;
+      if (!seen.emplace(parsed.sdkappid, parsed.room_id).second) {
+        return Failure{fmt::format("{}.room_id: room \"{}\" of app {} is configured twice", path,
+                                   parsed.room_id, parsed.sdkappid)};
+      }
+      config.rooms.push_back(std::move(room).value());
+    }
+  }
+
+  if (root.contains("rate_limits")) {
+    const json& limits = root["rate_limits"];
+    if (!limits.is_object()) return expected("rate_limits", "an object", limits);
+    for (const auto& [name, value] : limits.items()) {
+      const std::string path = "rate_limits." + name;
+      if (findApiByName(name) == nullptr) {
+        return Failure{fmt::format("{}: no emulated API is called \"{}\" (known: {})", path, name,
+                                   knownApiNames())};
+      }
+      auto limit = readUint32(value, path);
+      if (!limit || limit.value() > RateLimiter::kMaxLimit) {
+        return expected(path, fmt::format("an integer in 0..{}", RateLimiter::kMaxLimit), value);
+      }
+      config.rate_limits[name] = limit.value();
+    }
+  }
+  return config;
+}
+
+Result<EmulatorConfig> loadConfigFile(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return Failure{fmt::format("{}: cannot be read", path)};
+  std::ostringstream text;
+  text << file.rdbuf();
+  if (file.bad()) return Failure{fmt::format("{}: cannot be read", path)};
+  auto config = parseConfig(text.str());
+  if (!config) return Failure{fmt::format("{}: {}", path, config.error())};
+  return config;
+}
+
+}  // namespace live::domain

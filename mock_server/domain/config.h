@@ -1,0 +1,52 @@
+// The emulator's configuration: apps, initial rooms and rate limits, from a JSON file
+// (interfaces.md, "Configuration file") or the embedded default. Parsing is strict: an unknown
+// key, a wrong type, a duplicate or a dangling reference is an error naming the field.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/model.h"
+#include "protocol/result.h"
+
+namespace live::domain {
+
+// A room as configured; create_time is filled from the clock at load when absent.
+struct RoomConfig {
+  Room room;
+  bool has_create_time = false;
+};
+
+struct EmulatorConfig {
+  std::vector<App> apps;
+  std::vector<RoomConfig> rooms;
+  // Per-API limit in requests per second, by API name ("destroy_room"); 0 turns limiting off.
+  std::map<std::string, std::uint32_t, std::less<>> rate_limits;
+
+  const App* findApp(SdkAppId sdkappid) const;
+};
+
+// The configuration used without --config (interfaces.md): app 88888888, key
+// "emulator-secret-key", root admin "administrator", App admin "admin", room "live-room".
+std::string_view embeddedDefaultConfigJson();
+EmulatorConfig embeddedDefaultConfig();
+
+// Parses and validates configuration text. Failure messages have the form
+// "<field path>: <what was expected>", e.g. "apps[0].secret_key: expected a non-empty string".
+Result<EmulatorConfig> parseConfig(std::string_view text);
+// Reads and parses a file; failure messages start with the file name.
+Result<EmulatorConfig> loadConfigFile(const std::string& path);
+
+// One room object as in the config's "rooms" (also what the control API accepts), validated
+// against `apps`. `path` prefixes error messages.
+Result<RoomConfig> parseRoom(const nlohmann::json& value, const std::string& path,
+                             const std::vector<App>& apps);
+// A room as the config and the control API write it, every field present.
+nlohmann::json roomToJson(const Room& room);
+
+}  // namespace live::domain

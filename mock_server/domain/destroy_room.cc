@@ -1,0 +1,82 @@
+// destroy_room's own rows of destroy_room.md section 3 (19-22) and the removal itself. Rows 20-22
+// run under the app's room lock together with the removal, so two concurrent destroys of one room
+// see exactly one success.
+#include "domain/destroy_room.h"
+
+#include <fmt/format.h>
+
+namespace live::domain {
+
+using protocol::ErrorCode;
+
+std::optional<Outcome> DestroyRoomApi::checkBody(CallContext& context) const {
+  const auto& body = context.body;
+  // Row 19: a JSON object whose RoomId is a string of 1..48 bytes.
+  if (!body.is_object()) {
+    return Outcome::reject(ErrorCode::kInvalidParameter,
+                           fmt::format("the request body must be a JSON object like "
+                                       "{{\"RoomId\":\"...\"}}, not {}",
+                                       body.type_name()));
+  }
+  const auto room_id = body.find("RoomId");
+  if (room_id == body.end()) {
+    return Outcome::reject(ErrorCode::kInvalidParameter,
+                           "the request body has no \"RoomId\" field (it is mandatory)");
+  }
+  if (!room_id->is_string()) {
+    return Outcome::reject(ErrorCode::kInvalidParameter,
+                           fmt::format("\"RoomId\" must be a string, not {}", room_id->type_name()));
+  }
+  const auto& value = room_id->get_ref<const std::string&>();
+  if (value.empty()) {
+    return Outcome::reject(ErrorCode::kInvalidParameter, "\"RoomId\" is empty");
+  }
+  if (value.size() > kMaxRoomIdBytes) {
+    return Outcome::reject(ErrorCode::kInvalidParameter,
+                           fmt::format("\"RoomId\" is {} bytes long; at most {} are allowed",
+                                       value.size(), kMaxRoomIdBytes));
+  }
+  context.room_id = value;
+  return std::nullopt;
+}
+
+Outcome DestroyRoomApi::apply(const CallContext& context, RoomStore& rooms) const {
+  const App& app = *context.app;
+  std::optional<Outcome> refusal;
+  const auto result = rooms.removeIf(app.sdkappid, context.room_id, [&](const Room& room) {
+    // Row 21: only live rooms can be dissolved through this API.
+    if (room.type != kLiveRoomType) {
+      refusal = Outcome::reject(
+          ErrorCode::kNoPermission,
+          fmt::format("room \"{}\" is not a live room (its RoomType is \"{}\", expected \"{}\")",
+                      room.room_id, room.type, kLiveRoomType));
+      return false;
+    }
+    // Row 22: the root admin may dissolve any room, another admin only rooms it owns.
+    if (!app.isRootAdmin(context.identifier) && context.identifier != room.owner) {
+      refusal = Outcome::reject(
+          ErrorCode::kNoPermission,
+          fmt::format("\"{}\" may not dissolve room \"{}\": it is owned by \"{}\" and only its "
+                      "owner or the root admin \"{}\" may",
+                      context.identifier, room.room_id, room.owner, app.root_admin));
+      return false;
+    }
+    return true;
+  });
+  switch (result) {
+    case RoomStore::RemoveResult::kRemoved:
+      return Outcome::success();
+    case RoomStore::RemoveResult::kRefused:
+      return *refusal;
+    case RoomStore::RemoveResult::kAbsent:
+    case RoomStore::RemoveResult::kUnknownApp:
+      break;
+  }
+  // Row 20: never created, or already destroyed.
+  return Outcome::reject(ErrorCode::kRoomNotFound,
+                         fmt::format("room \"{}\" does not exist in app {} (never created, or "
+                                     "already destroyed)",
+                                     context.room_id, app.sdkappid));
+}
+
+}  // namespace live::domain

@@ -1,0 +1,18 @@
+// POST /v4/live_engine_http_srv/destroy_room: dissolve a live room (destroy_room.md).
+#pragma once
+
+#include "domain/api_catalog.h"
+
+namespace live::domain {
+
+class DestroyRoomApi final : public Api {
+ public:
+  std::string_view name() const override { return "destroy_room"; }
+  std::string_view path() const override { return "/v4/live_engine_http_srv/destroy_room"; }
+  std::uint32_t documentedRateLimit() const override { return 200; }  // "200 queries/sec" (doc)
+
+  std::optional<Outcome> checkBody(CallContext& context) const override;
+  Outcome apply(const CallContext& context, RoomStore& rooms) const override;
+};
+
+}  // namespace live::domain

@@ -1,0 +1,25 @@
+// String forms of the domain enums, as the config file and the control API spell them.
+#include "domain/model.h"
+
+namespace live::domain {
+
+std::string_view toString(AppStatus status) {
+  switch (status) {
+    case AppStatus::kActive:
+      return "active";
+    case AppStatus::kDisabled:
+      return "disabled";
+    case AppStatus::kExpired:
+      return "expired";
+  }
+  return "active";
+}
+
+std::optional<AppStatus> appStatusFromString(std::string_view text) {
+  if (text == "active") return AppStatus::kActive;
+  if (text == "disabled") return AppStatus::kDisabled;
+  if (text == "expired") return AppStatus::kExpired;
+  return std::nullopt;
+}
+
+}  // namespace live::domain

@@ -1,0 +1,39 @@
+// A ring of the last N admission instants per key makes each decision O(1): the window is full
+// exactly when the oldest of the last N admissions is still inside (t - 1 s, t].
+#include "domain/rate_limiter.h"
+
+#include <algorithm>
+
+namespace live::domain {
+
+bool RateLimiter::tryAdmit(std::uint64_t key, std::uint32_t limit) {
+  if (limit == 0) return true;
+  const Instant now = clock_.now();
+  std::lock_guard lock(mutex_);
+  Window& window = windows_[key];
+  if (window.limit != limit) {
+    window = Window{};
+    window.limit = limit;
+    window.admitted.reserve(limit);
+  }
+  if (window.admitted.size() == limit) {
+    const Instant oldest = window.admitted[window.next];
+    if (oldest > now - std::chrono::seconds(1)) return false;
+  }
+  const Instant recorded = std::max(now, window.latest);
+  if (window.admitted.size() < limit) {
+    window.admitted.push_back(recorded);
+  } else {
+    window.admitted[window.next] = recorded;
+    window.next = (window.next + 1) % limit;
+  }
+  window.latest = recorded;
+  return true;
+}
+
+void RateLimiter::reset() {
+  std::lock_guard lock(mutex_);
+  windows_.clear();
+}
+
+}  // namespace live::domain

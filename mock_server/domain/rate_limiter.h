@@ -1,0 +1,46 @@
+// The sliding-window rate limiter of destroy_room.md section 3 (row 17): a request of a key is
+// admitted at time t only if fewer than N requests of that key were admitted in (t - 1 s, t].
+// Driven by a Clock, so a frozen clock makes it exactly reproducible.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "domain/clock.h"
+#include "domain/resettable.h"
+
+namespace live::domain {
+
+class RateLimiter final : public Resettable {
+ public:
+  // Largest configurable limit; each key's window holds up to this many instants.
+  static constexpr std::uint32_t kMaxLimit = 1'000'000;
+
+  explicit RateLimiter(const Clock& clock) : clock_(clock) {}
+
+  // Admits one request of `key` under `limit` per second and records it, or refuses it without
+  // recording anything (a refused request uses no quota). `limit` 0 admits everything.
+  // Thread-safe.
+  bool tryAdmit(std::uint64_t key, std::uint32_t limit);
+
+  void reset() override;
+
+ private:
+  // The instants of the last `limit` admissions of one key, oldest at `next` once full. Instants
+  // never decrease: if the clock is moved back, an admission is recorded at the latest instant
+  // already seen, so moving back in time never creates quota.
+  struct Window {
+    std::vector<Instant> admitted;
+    std::uint32_t limit = 0;
+    std::size_t next = 0;
+    Instant latest{};
+  };
+
+  const Clock& clock_;
+  std::mutex mutex_;
+  std::unordered_map<std::uint64_t, Window> windows_;  // guarded by mutex_
+};
+
+}  // namespace live::domain

@@ -1,0 +1,87 @@
+// Rooms per app. Each app's rooms sit behind their own mutex, so apps never contend; the set of
+// apps is fixed at construction, so finding an app's shard takes no lock.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "domain/model.h"
+#include "domain/resettable.h"
+
+namespace live::domain {
+
+class RoomStore final : public Resettable {
+ public:
+  // `initial_rooms` must name only apps in `apps` and have no duplicates (the config guarantees
+  // both); they are also the state that reset() returns to.
+  RoomStore(const std::vector<App>& apps, std::vector<Room> initial_rooms);
+
+  enum class AddResult { kAdded, kAlreadyExists, kUnknownApp };
+  AddResult add(const Room& room);
+
+  enum class RemoveResult { kRemoved, kAbsent, kUnknownApp, kRefused };
+  RemoveResult remove(SdkAppId sdkappid, std::string_view room_id);
+
+  // Removes the room only if `allow(room)` returns true (kRefused otherwise); the check and the removal are one atomic
+  // step, so concurrent callers see exactly one removal. `allow` runs under the app's lock and
+  // must not call back into the store.
+  template <class Allow>
+  RemoveResult removeIf(SdkAppId sdkappid, std::string_view room_id, Allow&& allow);
+
+  // The app's rooms sorted by room_id, or nullopt for an unknown app.
+  std::optional<std::vector<Room>> list(SdkAppId sdkappid) const;
+  // Every room of every app, sorted by (sdkappid, room_id).
+  std::vector<Room> all() const;
+  std::size_t size() const;
+
+  // Replaces every room (for example with a state file's content).
+  void replaceAll(const std::vector<Room>& rooms);
+  void reset() override;
+
+ private:
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+  // A room without its key. `name` is empty when it equals the room id (saves memory at scale).
+  struct Record {
+    std::string owner;
+    std::string type;
+    std::string name;
+    std::int64_t create_time = 0;
+  };
+  struct Shard {
+    mutable std::mutex mutex;
+    std::unordered_map<std::string, Record, StringHash, std::equal_to<>> rooms;  // guarded by mutex
+  };
+
+  static Record toRecord(const Room& room);
+  static Room toRoom(SdkAppId sdkappid, const std::string& room_id, const Record& record);
+  Shard* shardFor(SdkAppId sdkappid) const;
+
+  const std::vector<Room> initial_rooms_;
+  std::unordered_map<SdkAppId, std::unique_ptr<Shard>> shards_;  // immutable after construction
+};
+
+template <class Allow>
+RoomStore::RemoveResult RoomStore::removeIf(SdkAppId sdkappid, std::string_view room_id,
+                                            Allow&& allow) {
+  Shard* shard = shardFor(sdkappid);
+  if (shard == nullptr) return RemoveResult::kUnknownApp;
+  std::lock_guard lock(shard->mutex);
+  const auto it = shard->rooms.find(room_id);
+  if (it == shard->rooms.end()) return RemoveResult::kAbsent;
+  if (!allow(toRoom(sdkappid, it->first, it->second))) return RemoveResult::kRefused;
+  shard->rooms.erase(it);
+  return RemoveResult::kRemoved;
+}
+
+}  // namespace live::domain

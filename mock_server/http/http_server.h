@@ -1,0 +1,50 @@
+// The HTTP face of the emulator: translates cpp-httplib requests to domain::ApiCall and answers
+// back, and serves /__emulator/ control calls. Owns the listening socket and its worker threads.
+#pragma once
+
+#include <httplib.h>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "domain/emulator.h"
+#include "protocol/result.h"
+
+namespace live::http {
+
+struct ServerSettings {
+  // Most connections served at once (one worker thread each; see ElasticThreadPool).
+  std::size_t max_connections = 1024;
+  // An idle keep-alive connection is closed after this long. Matches the library default, long
+  // enough for a client's next call in a batch, short enough that abandoned sockets go away.
+  std::time_t keep_alive_timeout_seconds = 5;
+  // Largest request body accepted (destroy_room.md: over 1 MiB gets HTTP 413).
+  std::size_t max_body_bytes = 1024 * 1024;
+};
+
+class HttpServer {
+ public:
+  HttpServer(domain::Emulator& emulator, ServerSettings settings = {});
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and listens on host:port (port 0 picks a free one). Connections are accepted into the
+  // kernel's backlog from here on, so callers may announce readiness right after. Returns the port.
+  Result<int> bind(const std::string& host, int port);
+  // Serves until stop(). Call once, after a successful bind().
+  void serve();
+  // Stops accepting; in-flight requests finish and serve() returns. Thread-safe, idempotent.
+  void stop();
+
+ private:
+  void installRoutes();
+  void handleVendorApi(const httplib::Request& request, httplib::Response& response);
+
+  domain::Emulator& emulator_;
+  ServerSettings settings_;
+  httplib::Server server_;
+};
+
+}  // namespace live::http
