@@ -38,7 +38,7 @@ void sendJsonError(httplib::Response& response, int status, std::string_view mes
 HttpServer::HttpServer(domain::Emulator& emulator, ServerSettings settings)
     : emulator_(emulator), settings_(settings) {
   server_.set_tcp_nodelay(true);
-  server_.set_keep_alive_max_count(std::numeric_limits<std::size_t>::max());
+  server_.set_keep_alive_max_count(settings_.keep_alive_max_requests);
   server_.set_keep_alive_timeout(settings_.keep_alive_timeout_seconds);
   server_.set_payload_max_length(settings_.max_body_bytes);
   const std::size_t max_connections = settings_.max_connections;

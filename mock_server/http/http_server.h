@@ -16,6 +16,9 @@ namespace live::http {
 struct ServerSettings {
   // Most connections served at once (one worker thread each; see ElasticThreadPool).
   std::size_t max_connections = 1024;
+  // Requests served on one keep-alive connection before the server closes it. The library's
+  // default of 5 would make a busy client reconnect every fifth call.
+  std::size_t keep_alive_max_requests = 1'000'000;
   // An idle keep-alive connection is closed after this long. Matches the library default, long
   // enough for a client's next call in a batch, short enough that abandoned sockets go away.
   std::time_t keep_alive_timeout_seconds = 5;

@@ -1,0 +1,117 @@
+// Configuration: the embedded default, and each refusal naming the field and the expectation.
+#include "domain/config.h"
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <fstream>
+
+using namespace live::domain;
+
+TEST_CASE("the embedded default is interfaces.md's") {
+  const auto config = embeddedDefaultConfig();
+  REQUIRE(config.apps.size() == 1);
+  const App& app = config.apps[0];
+  CHECK(app.sdkappid == 88888888);
+  CHECK(app.secret_key == "emulator-secret-key");
+  CHECK(app.root_admin == "administrator");
+  CHECK(app.isAdmin("admin"));
+  CHECK(app.isAdmin("administrator"));
+  CHECK_FALSE(app.isAdmin("someone"));
+  REQUIRE(config.rooms.size() == 1);
+  CHECK(config.rooms[0].room.room_id == "live-room");
+  CHECK(config.rooms[0].room.owner == "admin");
+  CHECK(config.rooms[0].room.type == "Live");
+  CHECK(config.rooms[0].room.name == "live-room");
+  CHECK(config.rate_limits.at("destroy_room") == 200);
+}
+
+TEST_CASE("a full config parses with defaults filled in") {
+  const auto config = parseConfig(R"({
+    "apps": [{"sdkappid": 1400000000, "secret_key": "k", "admins": ["admin", "ops"],
+              "status": "disabled"}],
+    "rooms": [{"sdkappid": 1400000000, "room_id": "r", "owner": "ops", "type": "Conference",
+               "name": "Lobby", "create_time": 1700000000}],
+    "rate_limits": {"destroy_room": 0}
+  })");
+  REQUIRE(config.ok());
+  CHECK(config.value().apps[0].root_admin == "administrator");
+  CHECK(config.value().apps[0].status == AppStatus::kDisabled);
+  CHECK(config.value().rooms[0].room.name == "Lobby");
+  CHECK(config.value().rooms[0].has_create_time);
+  CHECK(config.value().rate_limits.at("destroy_room") == 0);
+}
+
+TEST_CASE("bad configs are refused with the field and what was expected") {
+  const std::string app = R"({"sdkappid": 1, "secret_key": "k"})";
+  struct Case {
+    std::string text;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {"{", "not valid JSON"},
+      {"[]", "(top level): expected an object"},
+      {R"({"apps": []})", "apps: expected a non-empty array of apps"},
+      {R"({"rooms": []})", "apps: required"},
+      {"{\"apps\": [" + app + "], \"extra\": 1}", "(top level): unknown key \"extra\""},
+      {R"({"apps": [{"sdkappid": 1, "secret_key": "k", "secretkey": "x"}]})",
+       "apps[0]: unknown key \"secretkey\""},
+      {R"({"apps": [{"sdkappid": "1", "secret_key": "k"}]})",
+       "apps[0].sdkappid: expected an integer in 0..4294967295, found the string \"1\""},
+      {R"({"apps": [{"sdkappid": 4294967296, "secret_key": "k"}]})",
+       "apps[0].sdkappid: expected an integer in 0..4294967295"},
+      {R"({"apps": [{"sdkappid": -1, "secret_key": "k"}]})", "apps[0].sdkappid: expected an integer"},
+      {R"({"apps": [{"sdkappid": 1}]})", "apps[0].secret_key: required"},
+      {R"({"apps": [{"sdkappid": 1, "secret_key": ""}]})",
+       "apps[0].secret_key: expected a non-empty string"},
+      {R"({"apps": [{"sdkappid": 1, "secret_key": "k", "admins": "admin"}]})",
+       "apps[0].admins: expected an array of strings"},
+      {R"({"apps": [{"sdkappid": 1, "secret_key": "k", "admins": ["a", "a"]}]})",
+       "apps[0].admins[1]: \"a\" is listed twice"},
+      {R"({"apps": [{"sdkappid": 1, "secret_key": "k", "status": "paused"}]})",
+       "apps[0].status: expected \"active\", \"disabled\" or \"expired\""},
+      {"{\"apps\": [" + app + "," + app + "]}", "apps[1].sdkappid: app 1 is configured twice"},
+      {"{\"apps\": [" + app + "], \"rooms\": [{\"sdkappid\": 2, \"room_id\": \"r\", \"owner\": \"o\"}]}",
+       "rooms[0].sdkappid: no app 2 is configured"},
+      {"{\"apps\": [" + app + "], \"rooms\": [{\"sdkappid\": 1, \"room_id\": \"r\", \"owner\": \"o\"},"
+       "{\"sdkappid\": 1, \"room_id\": \"r\", \"owner\": \"p\"}]}",
+       "rooms[1].room_id: room \"r\" of app 1 is configured twice"},
+      {"{\"apps\": [" + app + "], \"rooms\": [{\"sdkappid\": 1, \"room_id\": \"" +
+           std::string(49, 'r') + "\", \"owner\": \"o\"}]}",
+       "rooms[0].room_id: expected a string of 1 to 48 bytes"},
+      {"{\"apps\": [" + app + "], \"rooms\": [{\"sdkappid\": 1, \"room_id\": \"r\"}]}",
+       "rooms[0].owner: required"},
+      {"{\"apps\": [" + app + "], \"rooms\": [{\"sdkappid\": 1, \"room_id\": \"r\", \"owner\": \"o\", "
+       "\"create_time\": 1.5}]}",
+       "rooms[0].create_time: expected a non-negative integer"},
+      {"{\"apps\": [" + app + "], \"rate_limits\": {\"destroy_rooms\": 5}}",
+       "rate_limits.destroy_rooms: no emulated API is called \"destroy_rooms\""},
+      {"{\"apps\": [" + app + "], \"rate_limits\": {\"destroy_room\": -5}}",
+       "rate_limits.destroy_room: expected an integer in 0..1000000"},
+      {"{\"apps\": [" + app + "], \"rate_limits\": {\"destroy_room\": 2000000}}",
+       "rate_limits.destroy_room: expected an integer in 0..1000000"},
+  };
+  for (const auto& test : cases) {
+    INFO(test.text);
+    const auto result = parseConfig(test.text);
+    REQUIRE_FALSE(result.ok());
+    CHECK_THAT(result.error(), Catch::Contains(test.message));
+  }
+}
+
+TEST_CASE("loadConfigFile names the file") {
+  CHECK_THAT(loadConfigFile("/nonexistent/config.json").error(),
+             Catch::StartsWith("/nonexistent/config.json: cannot be read"));
+  const std::string path = "config_test_bad.json";
+  std::ofstream(path) << R"({"apps": 5})";
+  CHECK(loadConfigFile(path).error() ==
+        "config_test_bad.json: apps: expected a non-empty array of apps, found number");
+  std::remove(path.c_str());
+}
+
+TEST_CASE("room objects round-trip through roomToJson") {
+  const auto config = embeddedDefaultConfig();
+  Room room{88888888, "r", "admin", "Live", "Lobby", 1700000000};
+  const auto parsed = parseRoom(roomToJson(room), "room", config.apps);
+  REQUIRE(parsed.ok());
+  CHECK(parsed.value().room == room);
+}

@@ -1,0 +1,102 @@
+// How the server serves: concurrent destroys over HTTP, keep-alive without a request cap, and
+// idle keep-alive connections that cannot starve a new client.
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "testing/raw_socket.h"
+#include "testing/test_server.h"
+#include "testing/vendor_request.h"
+
+using namespace live;
+
+namespace {
+
+constexpr std::int64_t kNow = 1700000000;
+
+domain::EmulatorConfig manyRooms(int count) {
+  auto config = domain::embeddedDefaultConfig();
+  config.rooms.clear();
+  for (int i = 0; i < count; ++i) {
+    domain::RoomConfig room;
+    room.room = domain::Room{88888888, "room-" + std::to_string(i), "admin", "Live", "", 0};
+    config.rooms.push_back(room);
+  }
+  return config;
+}
+
+domain::EmulatorOptions frozenWithoutLimit() {
+  domain::EmulatorOptions options;
+  options.frozen_clock = domain::Instant(std::chrono::seconds(kNow));
+  options.rate_limit = 0;
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("parallel destroys of the same rooms over HTTP: exactly one success per room") {
+  constexpr int kRooms = 50;
+  constexpr int kThreads = 8;
+  testing::TestServer server(manyRooms(kRooms), frozenWithoutLimit());
+  std::vector<std::atomic<int>> successes(kRooms);
+  std::atomic<int> not_found{0};
+  std::atomic<int> other{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      auto client = server.client();
+      for (int i = 0; i < kRooms; ++i) {
+        const auto response = testing::send(
+            *client, testing::destroyRoomRequest(88888888, "admin", "emulator-secret-key",
+                                                 "room-" + std::to_string(i), kNow));
+        if (response.code() == 0) {
+          ++successes[i];
+        } else if (response.code() == 100004) {
+          ++not_found;
+        } else {
+          ++other;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (auto& count : successes) CHECK(count.load() == 1);
+  CHECK(not_found.load() == kRooms * (kThreads - 1));
+  CHECK(other.load() == 0);
+  CHECK(server.emulator().rooms().size() == 0);
+}
+
+TEST_CASE("a keep-alive connection is not closed after the library's default 5 requests") {
+  testing::TestServer server(manyRooms(0), frozenWithoutLimit());
+  testing::RawSocket socket(server.port());
+  const auto request = testing::sampleRequest(kNow);
+  const std::string raw = "POST " + request.target() +
+                          " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                          "Content-Length: " + std::to_string(request.body.size()) + "\r\n\r\n" +
+                          request.body;
+  // 50 requests one after another on this one connection; none is answered with a close.
+  int answers = 0;
+  for (int i = 0; i < 50; ++i) {
+    socket.send(raw);
+    const std::string response = socket.readResponse(5000);
+    if (response.rfind("HTTP/1.1 200", 0) != 0) break;
+    CHECK(response.find("Connection: close") == std::string::npos);
+    ++answers;
+  }
+  CHECK(answers == 50);
+}
+
+TEST_CASE("idle keep-alive connections do not starve a new client") {
+  testing::TestServer server(manyRooms(1), frozenWithoutLimit());
+  // Far more idle connections than cpp-httplib's default pool of 8 workers.
+  std::vector<std::unique_ptr<testing::RawSocket>> idle;
+  for (int i = 0; i < 32; ++i) idle.push_back(std::make_unique<testing::RawSocket>(server.port()));
+  auto client = server.client();
+  client->set_read_timeout(2);  // the idle ones would hold a fixed pool for 5 s
+  const auto response = testing::send(
+      *client,
+      testing::destroyRoomRequest(88888888, "admin", "emulator-secret-key", "room-0", kNow));
+  CHECK(response.code() == 0);
+}

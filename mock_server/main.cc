@@ -1,0 +1,123 @@
+// live-emulator: the local stand-in for Tencent Cloud's live_engine_http_srv REST API.
+// Command line and process lifecycle only; everything else lives in the libraries.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <pthread.h>
+
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+#include "domain/config.h"
+#include "domain/emulator.h"
+#include "http/http_server.h"
+
+namespace {
+
+// Exit codes (sysexits.h), documented in the README.
+constexpr int kExitOk = 0;
+constexpr int kExitUsage = 64;
+constexpr int kExitUnavailable = 69;  // cannot listen on the requested address
+constexpr int kExitConfig = 78;
+
+int fail(int code, const std::string& message) {
+  std::fprintf(stderr, "live-emulator: %s\n", message.c_str());
+  return code;
+}
+
+void printStartup(const live::domain::EmulatorConfig& config, bool embedded_default) {
+  for (const auto& app : config.apps) {
+    std::string admins = app.root_admin + " (root)";
+    for (const auto& admin : app.admins) admins += ", " + admin;
+    std::printf("  app %u (%s): admins %s\n", app.sdkappid,
+                std::string(live::domain::toString(app.status)).c_str(), admins.c_str());
+    // Keys from a config file are never echoed; the embedded default's key is public by design.
+    if (embedded_default) std::printf("  secret key: %s\n", app.secret_key.c_str());
+  }
+  std::printf("  rooms: %zu\n", config.rooms.size());
+  if (embedded_default) {
+    std::printf("  try: POST /v4/live_engine_http_srv/destroy_room?sdkappid=88888888&"
+                "identifier=admin&usersig=<UserSig>&random=99999999&contenttype=json "
+                "with body {\"RoomId\":\"live-room\"}\n");
+  }
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"live-emulator: a local emulator of Tencent Cloud's live_engine_http_srv REST API "
+               "(destroy_room)",
+               "live-emulator"};
+  std::string host = "127.0.0.1";
+  int port = 9000;
+  std::string config_path;
+  std::optional<std::uint32_t> rate_limit;
+  bool lenient = false;
+  cli.add_option("--host", host, "Address to listen on")->capture_default_str();
+  cli.add_option("--port", port, "Port to listen on; 0 picks a free port")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  cli.add_option("--config", config_path, "JSON configuration file (apps, rooms, rate_limits); "
+                                          "without it, the embedded default");
+  cli.add_option("--rate-limit", rate_limit,
+                 "Requests per second per app for every API, overriding the documented limits "
+                 "and the config; 0 turns limiting off")
+      ->check(CLI::Range(0u, live::domain::RateLimiter::kMaxLimit));
+  cli.add_flag("--lenient", lenient, "Accept requests without the 'random' parameter");
+  cli.set_version_flag("--version", std::string(LIVE_VERSION));
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(cli.help().c_str(), stdout);
+    return kExitOk;
+  } catch (const CLI::CallForVersion&) {
+    std::printf("live-emulator %s\n", LIVE_VERSION);
+    return kExitOk;
+  } catch (const CLI::ParseError& error) {
+    return fail(kExitUsage, fmt::format("{} (see --help)", error.what()));
+  }
+
+  live::domain::EmulatorConfig config;
+  if (config_path.empty()) {
+    config = live::domain::embeddedDefaultConfig();
+  } else {
+    auto loaded = live::domain::loadConfigFile(config_path);
+    if (!loaded) return fail(kExitConfig, loaded.error());
+    config = std::move(loaded).value();
+  }
+
+  // Signals are taken by one thread with sigwait(); every other thread inherits the block.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  live::domain::EmulatorOptions options;
+  options.lenient_random = lenient;
+  options.rate_limit = rate_limit;
+  const bool embedded_default = config_path.empty();
+  const auto summary = config;
+  live::domain::Emulator emulator(std::move(config), options);
+  live::http::HttpServer server(emulator);
+  const auto bound = server.bind(host, port);
+  if (!bound) return fail(kExitUnavailable, bound.error());
+
+  std::printf("live-emulator listening on http://%s:%d\n", host.c_str(), bound.value());
+  std::fflush(stdout);
+  printStartup(summary, embedded_default);
+
+  std::thread signal_waiter([&server, stop_signals] {
+    int signal_number = 0;
+    sigwait(&stop_signals, &signal_number);
+    server.stop();
+  });
+  server.serve();
+  // serve() returns only after stop(): the waiter has already run.
+  signal_waiter.join();
+  return kExitOk;
+}

@@ -1,0 +1,176 @@
+// live-emulator as a process: the listening line on --port 0, the vendor's sample request against
+// the embedded default, SIGTERM finishing an in-flight request and exiting 0, and exit codes.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "testing/raw_socket.h"
+#include "testing/vendor_request.h"
+
+extern char** environ;
+
+namespace {
+
+// A child live-emulator with its stdout and stderr captured through pipes.
+class Emulator {
+ public:
+  explicit Emulator(std::vector<std::string> arguments) {
+    arguments.insert(arguments.begin(), LIVE_EMULATOR_PATH);
+    std::vector<char*> argv;
+    for (auto& argument : arguments) argv.push_back(argument.data());
+    argv.push_back(nullptr);
+    int out[2];
+    int err[2];
+    REQUIRE(pipe(out) == 0);
+    REQUIRE(pipe(err) == 0);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+    posix_spawn_file_actions_addclose(&actions, out[0]);
+    posix_spawn_file_actions_addclose(&actions, err[0]);
+    REQUIRE(posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) == 0);
+    posix_spawn_file_actions_destroy(&actions);
+    close(out[1]);
+    close(err[1]);
+    stdout_ = out[0];
+    stderr_ = err[0];
+  }
+  ~Emulator() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    close(stdout_);
+    close(stderr_);
+  }
+
+  // The first stdout line, waiting at most `timeout_ms` for it.
+  std::string firstLine(int timeout_ms) {
+    std::string line;
+    char c = 0;
+    while (line.find('\n') == std::string::npos) {
+      pollfd descriptor{stdout_, POLLIN, 0};
+      if (poll(&descriptor, 1, timeout_ms) <= 0 || read(stdout_, &c, 1) != 1) break;
+      line += c;
+    }
+    if (!line.empty() && line.back() == '\n') line.pop_back();
+    return line;
+  }
+  std::string readStderr() {
+    std::string text;
+    char buffer[1024];
+    ssize_t count = 0;
+    while ((count = read(stderr_, buffer, sizeof(buffer))) > 0) text.append(buffer, static_cast<std::size_t>(count));
+    return text;
+  }
+  void signal(int number) { kill(pid_, number); }
+  // The exit status once the process ends, or -1 if it is still running after `timeout_ms`.
+  int wait(int timeout_ms) {
+    for (int waited = 0; waited <= timeout_ms; waited += 10) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      poll(nullptr, 0, 10);
+    }
+    return -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int stdout_ = -1;
+  int stderr_ = -1;
+};
+
+int portOf(const std::string& line) {
+  std::smatch match;
+  const std::regex pattern(R"(^live-emulator listening on http://127\.0\.0\.1:(\d+)$)");
+  REQUIRE(std::regex_match(line, match, pattern));
+  return std::stoi(match[1]);
+}
+
+std::int64_t nowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+TEST_CASE("live-emulator --port 0 announces its port and serves the vendor's sample request") {
+  Emulator emulator({"--port", "0"});
+  const int port = portOf(emulator.firstLine(5000));
+  httplib::Client client("127.0.0.1", port);
+  client.set_tcp_nodelay(true);
+  const auto response = live::testing::send(client, live::testing::sampleRequest(nowSeconds()));
+  CHECK(response.code() == 0);
+  CHECK(live::testing::send(client, live::testing::sampleRequest(nowSeconds())).code() == 100004);
+  emulator.signal(SIGINT);
+  CHECK(emulator.wait(10000) == 0);
+}
+
+TEST_CASE("SIGTERM lets an in-flight request finish, then exits 0") {
+  Emulator emulator({"--port", "0"});
+  const int port = portOf(emulator.firstLine(5000));
+  const auto request = live::testing::sampleRequest(nowSeconds());
+  live::testing::RawSocket socket(port);
+  const auto head = [&request](const char* connection, std::size_t body_size) {
+    return "POST " + request.target() + " HTTP/1.1\r\nHost: x\r\nConnection: " + connection +
+           "\r\nContent-Length: " + std::to_string(body_size) + "\r\n\r\n";
+  };
+  // A first round trip proves the connection is accepted and has its worker; then headers and
+  // half the body of a second request are sent, and the signal arrives mid-request.
+  const std::string other_room = R"({"RoomId":"not-there"})";
+  socket.send(head("keep-alive", other_room.size()) + other_room);
+  REQUIRE(socket.readResponse(5000).find("\"ErrorCode\":100004") != std::string::npos);
+  socket.send(head("close", request.body.size()) + request.body.substr(0, 5));
+  emulator.signal(SIGTERM);
+  socket.send(request.body.substr(5));
+  const std::string answer = socket.readResponse(5000);
+  CHECK(answer.find("\"ErrorCode\":0") != std::string::npos);
+  CHECK(emulator.wait(10000) == 0);
+}
+
+TEST_CASE("usage errors exit 64 with one line on stderr") {
+  for (const auto& arguments : std::vector<std::vector<std::string>>{
+           {"--port", "70000"}, {"--no-such-flag"}, {"--rate-limit", "-1"}, {"--port"}}) {
+    Emulator emulator(arguments);
+    CHECK(emulator.wait(5000) == 64);
+    const std::string error = emulator.readStderr();
+    CHECK_THAT(error, Catch::StartsWith("live-emulator: "));
+    CHECK(std::count(error.begin(), error.end(), '\n') == 1);
+  }
+}
+
+TEST_CASE("a bad config exits 78 naming the file, the field and the expectation") {
+  const std::string path = "main_test_config.json";
+  std::ofstream(path) << R"({"apps": [{"sdkappid": 1, "secret_key": "k", "root_admin": 7}]})";
+  Emulator emulator({"--config", path, "--port", "0"});
+  CHECK(emulator.wait(5000) == 78);
+  CHECK(emulator.readStderr() ==
+        "live-emulator: main_test_config.json: apps[0].root_admin: expected a non-empty string, "
+        "found number\n");
+  std::remove(path.c_str());
+}
+
+TEST_CASE("--help and --version exit 0") {
+  Emulator help({"--help"});
+  CHECK(help.firstLine(5000).find("live-emulator") != std::string::npos);
+  CHECK(help.wait(5000) == 0);
+  Emulator version({"--version"});
+  CHECK(version.firstLine(5000) == "live-emulator " LIVE_VERSION);
+  CHECK(version.wait(5000) == 0);
+}
