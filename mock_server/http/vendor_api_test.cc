@@ -165,7 +165,7 @@ TEST_CASE("row 6: random at the edges and with leading zeros is accepted") {
   CHECK(fixture.call(valid("administrator", "x").set("random", "0007")).code() == 100004);
 }
 
-TEST_CASE("--lenient accepts a missing random, and nothing else") {
+TEST_CASE("lenient mode (--lenient) accepts a missing random, and nothing else") {
   auto options = frozenAt(kNow);
   options.lenient_random = true;
   Fixture fixture(options);
