@@ -5,6 +5,7 @@
 #include "http/http_server.h"
 
 #include <fmt/format.h>
+#include <sys/socket.h>
 
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -60,7 +61,16 @@ Result<int> HttpServer::bind(const std::string& host, int port) {
 
 void HttpServer::serve() { server_.listen_after_bind(); }
 
-void HttpServer::stop() { server_.stop(); }
+void HttpServer::stop() { server_.stopAccepting(); }
+
+void HttpServer::DrainingServer::stopAccepting() {
+  // Once only: after the accept loop fails it closes the descriptor, whose number may be reused.
+  std::call_once(stopped_, [this] {
+    const auto listening = svr_sock_.load();
+    // Wakes the accept loop, which then closes the socket and waits for the workers.
+    if (listening != INVALID_SOCKET) ::shutdown(listening, SHUT_RDWR);
+  });
+}
 
 void HttpServer::installRoutes() {
   const auto vendor = [this](const httplib::Request& request, httplib::Response& response) {

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "domain/emulator.h"
@@ -38,16 +39,28 @@ class HttpServer {
   Result<int> bind(const std::string& host, int port);
   // Serves until stop(). Call once, after a successful bind().
   void serve();
-  // Stops accepting; in-flight requests finish and serve() returns. Thread-safe, idempotent.
+  // Stops accepting connections. Requests already sent on open connections are answered; each
+  // open connection closes when its client closes it or after the keep-alive idle timeout, and
+  // then serve() returns. Thread-safe, idempotent.
   void stop();
 
  private:
+  // cpp-httplib's own stop() also ends every keep-alive loop at once, dropping a request that
+  // has arrived but is not yet being read. Shutting down only the listening socket drains instead.
+  class DrainingServer : public httplib::Server {
+   public:
+    void stopAccepting();
+
+   private:
+    std::once_flag stopped_;
+  };
+
   void installRoutes();
   void handleVendorApi(const httplib::Request& request, httplib::Response& response);
 
   domain::Emulator& emulator_;
   ServerSettings settings_;
-  httplib::Server server_;
+  DrainingServer server_;
 };
 
 }  // namespace live::http
