@@ -30,6 +30,7 @@ class Api {
 
 // Every emulated API, in a fixed order; an API's index in this list is stable for the process.
 std::span<const Api* const> emulatedApis();
+// The API's position in emulatedApis(), or emulatedApis().size() for an API not in the table.
 std::size_t apiIndex(const Api& api);
 const Api* findApiByPath(std::string_view path);
 const Api* findApiByName(std::string_view name);

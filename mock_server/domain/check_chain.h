@@ -28,7 +28,11 @@ class CheckChain {
   // when the call may proceed to the API's operation. Thread-safe.
   std::optional<Outcome> run(CallContext& context) const;
 
-  std::uint32_t limitFor(const Api& api) const { return limits_[apiIndex(api)]; }
+  // The limit in force for `api`; an API outside the table has its documented limit.
+  std::uint32_t limitFor(const Api& api) const {
+    const std::size_t index = apiIndex(api);
+    return index < limits_.size() ? limits_[index] : api.documentedRateLimit();
+  }
 
  private:
   using Row = std::optional<Outcome> (CheckChain::*)(CallContext&) const;

@@ -1,0 +1,87 @@
+// Emulator as a whole, without HTTP: the documented default limit, its overrides, reset, and the
+// rooms' create_time default.
+#include "domain/emulator.h"
+
+#include <catch2/catch.hpp>
+
+#include "domain/destroy_room.h"
+
+using namespace live::domain;
+
+namespace {
+
+constexpr std::int64_t kNow = 1700000000;
+
+ApiCall destroyCall(const std::string& room_id) {
+  const auto usersig = live::protocol::generateUserSig(
+      {88888888, "emulator-secret-key", "admin", kNow, 86400, std::nullopt});
+  return ApiCall{"POST",
+                 "/v4/live_engine_http_srv/destroy_room",
+                 {{"sdkappid", "88888888"},
+                  {"identifier", "admin"},
+                  {"usersig", usersig},
+                  {"random", "1"},
+                  {"contenttype", "json"}},
+                 nlohmann::json{{"RoomId", room_id}}.dump(),
+                 "127.0.0.1:1"};
+}
+
+EmulatorOptions frozen() {
+  EmulatorOptions options;
+  options.frozen_clock = Instant(std::chrono::seconds(kNow));
+  return options;
+}
+
+int admittedOutOf(Emulator& emulator, int attempts) {
+  int admitted = 0;
+  for (int i = 0; i < attempts; ++i) {
+    if (emulator.handle(destroyCall("missing")).envelope.error_code != 60007) ++admitted;
+  }
+  return admitted;
+}
+
+}  // namespace
+
+TEST_CASE("destroy_room's documented limit of 200 per second is the default") {
+  Emulator emulator(embeddedDefaultConfig(), frozen());
+  CHECK(emulator.rateLimit(DestroyRoomApi()) == 200);
+  CHECK(admittedOutOf(emulator, 250) == 200);
+  emulator.clock().advance(std::chrono::seconds(1));
+  CHECK(admittedOutOf(emulator, 250) == 200);
+}
+
+TEST_CASE("the config's rate_limits override the documented limit; --rate-limit overrides both") {
+  auto config = embeddedDefaultConfig();
+  config.rate_limits["destroy_room"] = 3;
+  {
+    Emulator emulator(config, frozen());
+    CHECK(admittedOutOf(emulator, 10) == 3);
+  }
+  auto options = frozen();
+  options.rate_limit = 5;
+  {
+    Emulator emulator(config, options);
+    CHECK(admittedOutOf(emulator, 10) == 5);
+  }
+  options.rate_limit = 0;
+  Emulator unlimited(config, options);
+  CHECK(admittedOutOf(unlimited, 1000) == 1000);
+}
+
+TEST_CASE("reset restores rooms, limiter and clock") {
+  auto options = frozen();
+  options.rate_limit = 2;
+  Emulator emulator(embeddedDefaultConfig(), options);
+  CHECK(emulator.handle(destroyCall("live-room")).envelope.error_code == 0);
+  CHECK(emulator.handle(destroyCall("live-room")).envelope.error_code == 100004);
+  CHECK(emulator.handle(destroyCall("live-room")).envelope.error_code == 60007);
+  emulator.clock().advance(std::chrono::hours(1));
+  emulator.reset();
+  CHECK(unixSeconds(emulator.clock().now()) == kNow);
+  CHECK(emulator.handle(destroyCall("live-room")).envelope.error_code == 0);
+}
+
+TEST_CASE("rooms without create_time are stamped with the clock at load") {
+  Emulator emulator(embeddedDefaultConfig(), frozen());
+  CHECK(emulator.rooms().list(88888888)->at(0).create_time == kNow);
+}
