@@ -55,6 +55,10 @@ int main(int argc, char** argv) {
   std::string config_path;
   std::optional<std::uint32_t> rate_limit;
   bool lenient = false;
+  std::size_t journal_size = 10'000;
+  std::vector<std::string> scenario_paths;
+  std::string control_token;
+  std::string log_format = "text";
   cli.add_option("--host", host, "Address to listen on")->capture_default_str();
   cli.add_option("--port", port, "Port to listen on; 0 picks a free port")
       ->check(CLI::Range(0, 65535))
@@ -66,6 +70,19 @@ int main(int argc, char** argv) {
                  "and the config; 0 turns limiting off")
       ->check(CLI::Range(0u, live::domain::RateLimiter::kMaxLimit));
   cli.add_flag("--lenient", lenient, "Accept requests without the 'random' parameter");
+  cli.add_option("--journal-size", journal_size,
+                 "Requests kept in the journal (GET /__emulator/requests), most recent first out")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}))
+      ->capture_default_str();
+  cli.add_option("--scenario", scenario_paths,
+                 "Scenario file (rooms, faults, clock, app statuses) applied at start and after "
+                 "each reset; repeatable");
+  cli.add_option("--control-token", control_token,
+                 "Serve the control API to any client sending 'Authorization: Bearer TOKEN' "
+                 "(without it: loopback clients only)");
+  cli.add_option("--log-format", log_format, "Request log on stderr: text, json or none")
+      ->check(CLI::IsMember({"text", "json", "none"}))
+      ->capture_default_str();
   cli.set_version_flag("--version", std::string(LIVE_VERSION));
 
   try {
@@ -100,10 +117,19 @@ int main(int argc, char** argv) {
   live::domain::EmulatorOptions options;
   options.lenient_random = lenient;
   options.rate_limit = rate_limit;
+  options.journal_size = journal_size;
+  for (const auto& path : scenario_paths) {
+    auto scenario = live::domain::loadScenarioFile(path, config.apps);
+    if (!scenario) return fail(kExitConfig, scenario.error());
+    options.scenarios.push_back(std::move(scenario).value());
+  }
+  live::http::ServerSettings settings;
+  if (!control_token.empty()) settings.control.token = control_token;
+  settings.log_format = *live::http::logFormatFromString(log_format);
   const bool embedded_default = config_path.empty();
   const auto summary = config;
   live::domain::Emulator emulator(std::move(config), options);
-  live::http::HttpServer server(emulator);
+  live::http::HttpServer server(emulator, settings);
   const auto bound = server.bind(host, port);
   if (!bound) return fail(kExitUnavailable, bound.error());
 

@@ -11,7 +11,6 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -96,10 +95,12 @@ class Emulator {
 };
 
 int portOf(const std::string& line) {
-  std::smatch match;
-  const std::regex pattern(R"(^live-emulator listening on http://127\.0\.0\.1:(\d+)$)");
-  REQUIRE(std::regex_match(line, match, pattern));
-  return std::stoi(match[1]);
+  const std::string prefix = "live-emulator listening on http://127.0.0.1:";
+  REQUIRE(line.rfind(prefix, 0) == 0);
+  const std::string port = line.substr(prefix.size());
+  REQUIRE(!port.empty());
+  REQUIRE(port.find_first_not_of("0123456789") == std::string::npos);
+  return std::stoi(port);
 }
 
 std::int64_t nowSeconds() {

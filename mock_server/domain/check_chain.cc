@@ -89,9 +89,13 @@ std::string expiryText(std::int64_t unix_seconds) {
 
 }  // namespace
 
-CheckChain::CheckChain(const std::vector<App>& apps, std::vector<std::uint32_t> limits_by_api_index,
-                       RateLimiter& limiter, CheckOptions options)
-    : limits_(std::move(limits_by_api_index)), limiter_(limiter), options_(options) {
+CheckChain::CheckChain(const std::vector<App>& apps, const AppStatusBoard& statuses,
+                       std::vector<std::uint32_t> limits_by_api_index, RateLimiter& limiter,
+                       CheckOptions options)
+    : statuses_(statuses),
+      limits_(std::move(limits_by_api_index)),
+      limiter_(limiter),
+      options_(options) {
   for (const auto& app : apps) apps_.emplace(app.sdkappid, &app);
 }
 
@@ -218,7 +222,7 @@ std::optional<Outcome> CheckChain::appExists(CallContext& context) const {
 }
 
 std::optional<Outcome> CheckChain::appIsActive(CallContext& context) const {
-  switch (context.app->status) {
+  switch (statuses_.statusOf(*context.app)) {
     case AppStatus::kActive:
       return std::nullopt;
     case AppStatus::kDisabled:

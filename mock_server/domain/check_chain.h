@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "domain/api_catalog.h"
+#include "domain/app_status.h"
 #include "domain/call.h"
 #include "domain/config.h"
 #include "domain/rate_limiter.h"
@@ -21,8 +22,9 @@ struct CheckOptions {
 class CheckChain {
  public:
   // `apps` and `limits_by_api_index` must outlive the chain; limits are per emulated API index.
-  CheckChain(const std::vector<App>& apps, std::vector<std::uint32_t> limits_by_api_index,
-             RateLimiter& limiter, CheckOptions options);
+  CheckChain(const std::vector<App>& apps, const AppStatusBoard& statuses,
+             std::vector<std::uint32_t> limits_by_api_index, RateLimiter& limiter,
+             CheckOptions options);
 
   // Runs rows 1-18 and then the API's own body row (19). Returns the first failure, or nullopt
   // when the call may proceed to the API's operation. Thread-safe.
@@ -63,6 +65,7 @@ class CheckChain {
   std::optional<Outcome> apiBodyRule(CallContext& context) const;           // row 19
 
   std::unordered_map<SdkAppId, const App*> apps_;  // immutable after construction
+  const AppStatusBoard& statuses_;
   std::vector<std::uint32_t> limits_;
   RateLimiter& limiter_;
   CheckOptions options_;

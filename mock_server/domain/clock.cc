@@ -17,8 +17,11 @@ Instant instantFromUnixSeconds(double seconds) {
   return Instant(Duration(static_cast<std::int64_t>(std::llround(seconds * 1e9))));
 }
 
-EmulatorClock::EmulatorClock(Instant frozen_at)
-    : initial_(frozen_at.time_since_epoch().count()),
+EmulatorClock::EmulatorClock(ResetRegistry& registry) : Resettable(registry, "clock") {}
+
+EmulatorClock::EmulatorClock(ResetRegistry& registry, Instant frozen_at)
+    : Resettable(registry, "clock"),
+      initial_(frozen_at.time_since_epoch().count()),
       frozen_at_(frozen_at.time_since_epoch().count()) {}
 
 Instant EmulatorClock::now() const {

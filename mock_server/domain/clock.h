@@ -32,9 +32,9 @@ class EmulatorClock final : public Clock, public Resettable {
  public:
   enum class Mode { kReal, kManual };
 
-  EmulatorClock() = default;
+  explicit EmulatorClock(ResetRegistry& registry);
   // A clock that starts (and resets to) frozen at `frozen_at`.
-  explicit EmulatorClock(Instant frozen_at);
+  EmulatorClock(ResetRegistry& registry, Instant frozen_at);
 
   Instant now() const override;
   Mode mode() const;

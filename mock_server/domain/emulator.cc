@@ -1,13 +1,11 @@
 // Emulator wiring: limits resolved once (flag > config > documented), rooms stamped with the load
-// time, and handle() as checks -> operation -> envelope.
+// time, and handle() as checks -> faults -> operation -> envelope -> journal.
 #include "domain/emulator.h"
+
+#include <fmt/format.h>
 
 namespace live::domain {
 namespace {
-
-EmulatorClock makeClock(const EmulatorOptions& options) {
-  return options.frozen_clock ? EmulatorClock(*options.frozen_clock) : EmulatorClock();
-}
 
 std::vector<std::uint32_t> resolveLimits(const EmulatorConfig& config,
                                          const EmulatorOptions& options) {
@@ -34,37 +32,134 @@ std::vector<Room> initialRooms(const EmulatorConfig& config, Instant load_time) 
   return rooms;
 }
 
+// What a gateway in front of the real service sends with a 5xx: not the vendor's envelope.
+std::string gatewayPage(int status) {
+  return fmt::format("<html><head><title>{0}</title></head><body><center><h1>{0}</h1></center>"
+                     "</body></html>\n",
+                     status);
+}
+
 }  // namespace
 
 Emulator::Emulator(EmulatorConfig config, EmulatorOptions options)
     : config_(std::move(config)),
-      options_(options),
-      clock_(makeClock(options_)),
-      limiter_(clock_),
-      rooms_(std::make_unique<RoomStore>(config_.apps, initialRooms(config_, clock_.now()))),
-      checks_(std::make_unique<CheckChain>(config_.apps, resolveLimits(config_, options_), limiter_,
-                                           CheckOptions{options_.lenient_random})) {}
+      options_(std::move(options)),
+      clock_(options_.frozen_clock ? EmulatorClock(registry_, *options_.frozen_clock)
+                                   : EmulatorClock(registry_)),
+      limiter_(registry_, clock_),
+      app_statuses_(registry_),
+      rooms_(std::make_unique<RoomStore>(registry_, config_.apps,
+                                         initialRooms(config_, clock_.now()))),
+      faults_(registry_),
+      journal_(registry_, options_.journal_size),
+      checks_(std::make_unique<CheckChain>(config_.apps, app_statuses_,
+                                           resolveLimits(config_, options_), limiter_,
+                                           CheckOptions{options_.lenient_random})) {
+  for (const auto& scenario : options_.scenarios) apply(scenario);
+}
 
 ApiAnswer Emulator::handle(const ApiCall& call) {
+  const auto issued = request_ids_.next();
   CallContext context(call, clock_.now());
   Outcome outcome;
+  std::optional<FaultRule> fault;
   if (auto failure = checks_->run(context)) {
     outcome = std::move(*failure);
   } else {
-    outcome = context.api->apply(context, *rooms_);
+    // Faults apply to calls that passed every check up to and including the body.
+    fault = faults_.take(context.api->name(), context.sdkappid, context.room_id);
+    const bool real_answer_late = fault && !fault->action.error_code &&
+                                  !fault->action.http_status && !fault->action.drop_connection;
+    if (!fault || fault->after_apply || real_answer_late) {
+      outcome = context.api->apply(context, *rooms_);
+    }
   }
 
   ApiAnswer answer;
   answer.envelope.error_code = protocol::toInt(outcome.code);
   answer.envelope.error_info = std::move(outcome.error_info);
   answer.envelope.extra_members = std::move(outcome.extra_members);
-  answer.envelope.request_id = request_ids_.next().request_id;
-  answer.body = protocol::serializeEnvelope(answer.envelope);
+  answer.envelope.request_id = issued.request_id;
+  if (fault) injectFault(*fault, answer);
+  if (answer.body.empty() && !answer.drop_connection) {
+    answer.body = protocol::serializeEnvelope(answer.envelope);
+  }
+  if (context.api != nullptr) answer.api = std::string(context.api->name());
+  if (context.app != nullptr) answer.sdkappid = context.sdkappid;
+  answer.identifier = std::string(context.identifier);
+  answer.room_id = context.room_id;
+
+  JournalEntry entry;
+  entry.seq = issued.seq;
+  entry.time = context.now;
+  entry.method = call.method;
+  entry.path = call.path;
+  entry.query = call.query;
+  entry.body = call.body;
+  entry.peer = call.peer;
+  entry.api = answer.api;
+  entry.sdkappid = answer.sdkappid;
+  entry.identifier = answer.identifier;
+  entry.room_id = answer.room_id;
+  entry.usersig_claims = context.claims;
+  entry.usersig_problem = context.usersig_problem;
+  entry.error_code = answer.drop_connection || answer.http_status != 200 ? 0 : answer.envelope.error_code;
+  entry.request_id = answer.http_status == 200 && !answer.drop_connection ? issued.request_id : "";
+  entry.http_status = answer.drop_connection ? 0 : answer.http_status;
+  entry.response_body = answer.body;
+  entry.dropped = answer.drop_connection;
+  entry.delay_ms = answer.delay.count();
+  if (fault) entry.fault_id = fault->id;
+  journal_.record(std::move(entry));
   return answer;
 }
 
+void Emulator::injectFault(const FaultRule& fault, ApiAnswer& answer) const {
+  answer.delay = fault.action.delay;
+  if (fault.action.error_code) {
+    const auto* known = protocol::describe(static_cast<std::int64_t>(*fault.action.error_code));
+    answer.envelope.error_code = *fault.action.error_code;
+    answer.envelope.error_info =
+        fmt::format("{} (injected by emulator fault rule {})",
+                    known != nullptr ? known->meaning : "Injected error.", fault.id);
+    answer.envelope.extra_members.clear();
+  } else if (fault.action.http_status) {
+    answer.http_status = *fault.action.http_status;
+    answer.body = gatewayPage(*fault.action.http_status);
+    answer.content_type = "text/html";
+  } else if (fault.action.drop_connection) {
+    answer.drop_connection = true;
+  }
+}
+
 void Emulator::reset() {
-  for (Resettable* part : resettables()) part->reset();
+  registry_.resetAll();
+  for (const auto& scenario : options_.scenarios) apply(scenario);
+}
+
+void Emulator::apply(const ClockSetting& setting) {
+  switch (setting.kind) {
+    case ClockSetting::Kind::kFreezeAt:
+      clock_.freezeAt(instantFromUnixSeconds(setting.seconds));
+      break;
+    case ClockSetting::Kind::kAdvance:
+      clock_.advance(std::chrono::nanoseconds(static_cast<std::int64_t>(setting.seconds * 1e9)));
+      break;
+    case ClockSetting::Kind::kRealTime:
+      clock_.useRealTime();
+      break;
+  }
+}
+
+void Emulator::apply(const Scenario& scenario) {
+  if (scenario.clock) apply(*scenario.clock);
+  for (const auto& [sdkappid, status] : scenario.app_statuses) app_statuses_.set(sdkappid, status);
+  for (const auto& configured : scenario.rooms) {
+    Room room = configured.room;
+    if (!configured.has_create_time) room.create_time = unixSeconds(clock_.now());
+    rooms_->put(room);
+  }
+  for (const auto& rule : scenario.faults) faults_.add(rule);
 }
 
 }  // namespace live::domain

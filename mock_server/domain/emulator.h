@@ -1,18 +1,25 @@
-// The emulator's domain, whole: apps, rooms, clock, rate limiter and the check chain, behind one
-// call that turns an ApiCall into the vendor's answer. Knows nothing of HTTP. Thread-safe.
+// The emulator's domain, whole: apps, rooms, clock, rate limiter, faults, journal and the check
+// chain, behind one call that turns an ApiCall into the vendor's answer, plus the operations the
+// control API exposes. Knows nothing of HTTP. Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <vector>
 
+#include "domain/app_status.h"
 #include "domain/call.h"
 #include "domain/check_chain.h"
 #include "domain/clock.h"
 #include "domain/config.h"
+#include "domain/faults.h"
+#include "domain/journal.h"
 #include "domain/rate_limiter.h"
+#include "domain/resettable.h"
 #include "domain/room_store.h"
+#include "domain/scenario.h"
 #include "protocol/envelope.h"
 
 namespace live::domain {
@@ -21,13 +28,23 @@ struct EmulatorOptions {
   bool lenient_random = false;              // --lenient
   std::optional<std::uint32_t> rate_limit;  // --rate-limit: overrides every API's limit
   std::optional<Instant> frozen_clock;      // start, and reset, with the clock frozen here
+  std::size_t journal_size = 10'000;        // --journal-size
+  std::vector<Scenario> scenarios;          // --scenario: applied at start and after each reset
 };
 
-// The vendor's answer to one call.
+// The answer to one call, and what the transport must do with it.
 struct ApiAnswer {
   int http_status = 200;
-  protocol::Envelope envelope;
-  std::string body;  // the serialised envelope
+  std::string body;  // the serialised envelope, or a gateway page for an injected HTTP status
+  std::string content_type = "application/json";
+  bool drop_connection = false;  // close the connection without answering
+  std::chrono::milliseconds delay{0};  // wait before answering (or dropping)
+  protocol::Envelope envelope;   // what the body says (when it is an envelope)
+  // For the request log.
+  std::string api;
+  std::optional<SdkAppId> sdkappid;
+  std::string identifier;
+  std::string room_id;
 };
 
 class Emulator {
@@ -36,27 +53,42 @@ class Emulator {
   Emulator(const Emulator&) = delete;
   Emulator& operator=(const Emulator&) = delete;
 
-  // Runs the checks of destroy_room.md section 3 and, if they pass, the API's operation.
+  // Runs the checks of destroy_room.md section 3, consults the fault rules, runs the API's
+  // operation, journals the call and returns the answer.
   ApiAnswer handle(const ApiCall& call);
 
-  // Returns every stateful part (rooms, limiter, clock) to its configured initial state.
+  // Returns every stateful part to its configured initial state, then re-applies the start-up
+  // scenarios.
   void reset();
+  // The names of the parts reset() reaches, in order.
+  std::vector<std::string> statefulParts() const { return registry_.names(); }
+
+  // Applies a scenario on top of the current state.
+  void apply(const Scenario& scenario);
+  void apply(const ClockSetting& setting);
 
   const EmulatorConfig& config() const { return config_; }
   EmulatorClock& clock() { return clock_; }
   RoomStore& rooms() { return *rooms_; }
+  FaultPlan& faults() { return faults_; }
+  Journal& journal() { return journal_; }
+  AppStatusBoard& appStatuses() { return app_statuses_; }
   // The limit in force for `api` (per app, per second; 0 = off).
   std::uint32_t rateLimit(const Api& api) const { return checks_->limitFor(api); }
 
  private:
-  // Parts that reset() must reach, in the order they are reset.
-  std::vector<Resettable*> resettables() { return {&clock_, rooms_.get(), &limiter_}; }
+  void injectFault(const FaultRule& fault, ApiAnswer& answer) const;
 
   const EmulatorConfig config_;
   const EmulatorOptions options_;
+  // Every stateful part below joins this registry when it is constructed.
+  ResetRegistry registry_;
   EmulatorClock clock_;
   RateLimiter limiter_;
+  AppStatusBoard app_statuses_;
   std::unique_ptr<RoomStore> rooms_;
+  FaultPlan faults_;
+  Journal journal_;
   std::unique_ptr<CheckChain> checks_;
   protocol::RequestIdGenerator request_ids_;
 };

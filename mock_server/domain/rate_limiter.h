@@ -18,7 +18,8 @@ class RateLimiter final : public Resettable {
   // Largest configurable limit; each key's window holds up to this many instants.
   static constexpr std::uint32_t kMaxLimit = 1'000'000;
 
-  explicit RateLimiter(const Clock& clock) : clock_(clock) {}
+  RateLimiter(ResetRegistry& registry, const Clock& clock)
+      : Resettable(registry, "rate_limiter"), clock_(clock) {}
 
   // Admits one request of `key` under `limit` per second and records it, or refuses it without
   // recording anything (a refused request uses no quota). `limit` 0 admits everything.

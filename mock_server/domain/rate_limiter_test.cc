@@ -21,15 +21,17 @@ int admitted(RateLimiter& limiter, int attempts, std::uint64_t key = kKey, std::
 }  // namespace
 
 TEST_CASE("exactly N are admitted in a window; the next is refused") {
-  EmulatorClock clock(kStart);
-  RateLimiter limiter(clock);
+  ResetRegistry registry;
+  EmulatorClock clock(registry, kStart);
+  RateLimiter limiter(registry, clock);
   CHECK(admitted(limiter, 5) == 5);
   CHECK_FALSE(limiter.tryAdmit(kKey, 5));
 }
 
 TEST_CASE("an admission at exactly t - 1 s no longer counts; just after it still does") {
-  EmulatorClock clock(kStart);
-  RateLimiter limiter(clock);
+  ResetRegistry registry;
+  EmulatorClock clock(registry, kStart);
+  RateLimiter limiter(registry, clock);
   REQUIRE(admitted(limiter, 5) == 5);
   clock.advance(seconds(1) - std::chrono::nanoseconds(1));
   CHECK_FALSE(limiter.tryAdmit(kKey, 5));
@@ -38,8 +40,9 @@ TEST_CASE("an admission at exactly t - 1 s no longer counts; just after it still
 }
 
 TEST_CASE("the window slides: quota frees up as each admission turns one second old") {
-  EmulatorClock clock(kStart);
-  RateLimiter limiter(clock);
+  ResetRegistry registry;
+  EmulatorClock clock(registry, kStart);
+  RateLimiter limiter(registry, clock);
   for (int i = 0; i < 5; ++i) {
     REQUIRE(limiter.tryAdmit(kKey, 5));
     clock.advance(milliseconds(100));
@@ -55,8 +58,9 @@ TEST_CASE("the window slides: quota frees up as each admission turns one second 
 }
 
 TEST_CASE("refused requests use no quota") {
-  EmulatorClock clock(kStart);
-  RateLimiter limiter(clock);
+  ResetRegistry registry;
+  EmulatorClock clock(registry, kStart);
+  RateLimiter limiter(registry, clock);
   REQUIRE(admitted(limiter, 5) == 5);
   clock.advance(milliseconds(900));
   CHECK(admitted(limiter, 1000) == 0);  // refused, all of them
@@ -65,21 +69,24 @@ TEST_CASE("refused requests use no quota") {
 }
 
 TEST_CASE("keys do not share quota") {
-  EmulatorClock clock(kStart);
-  RateLimiter limiter(clock);
+  ResetRegistry registry;
+  EmulatorClock clock(registry, kStart);
+  RateLimiter limiter(registry, clock);
   CHECK(admitted(limiter, 10, 1) == 5);
   CHECK(admitted(limiter, 10, 2) == 5);
 }
 
 TEST_CASE("limit 0 turns limiting off") {
-  EmulatorClock clock(kStart);
-  RateLimiter limiter(clock);
+  ResetRegistry registry;
+  EmulatorClock clock(registry, kStart);
+  RateLimiter limiter(registry, clock);
   CHECK(admitted(limiter, 10000, kKey, 0) == 10000);
 }
 
 TEST_CASE("moving the clock back never creates quota") {
-  EmulatorClock clock(kStart);
-  RateLimiter limiter(clock);
+  ResetRegistry registry;
+  EmulatorClock clock(registry, kStart);
+  RateLimiter limiter(registry, clock);
   REQUIRE(admitted(limiter, 5) == 5);
   clock.freezeAt(kStart - seconds(10));
   CHECK_FALSE(limiter.tryAdmit(kKey, 5));
@@ -88,15 +95,17 @@ TEST_CASE("moving the clock back never creates quota") {
 }
 
 TEST_CASE("reset forgets every admission") {
-  EmulatorClock clock(kStart);
-  RateLimiter limiter(clock);
+  ResetRegistry registry;
+  EmulatorClock clock(registry, kStart);
+  RateLimiter limiter(registry, clock);
   REQUIRE(admitted(limiter, 5) == 5);
   limiter.reset();
   CHECK(admitted(limiter, 5) == 5);
 }
 
 TEST_CASE("EmulatorClock: frozen, advanced, real, reset") {
-  EmulatorClock clock(kStart);
+  ResetRegistry registry;
+  EmulatorClock clock(registry, kStart);
   CHECK(clock.mode() == EmulatorClock::Mode::kManual);
   CHECK(clock.now() == kStart);
   clock.advance(milliseconds(1500));
@@ -109,7 +118,7 @@ TEST_CASE("EmulatorClock: frozen, advanced, real, reset") {
   clock.reset();
   CHECK(clock.now() == kStart);
 
-  EmulatorClock real;
+  EmulatorClock real(registry);
   real.advance(seconds(60));
   CHECK(real.mode() == EmulatorClock::Mode::kManual);
   const auto frozen = real.now();

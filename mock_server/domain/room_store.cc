@@ -5,8 +5,9 @@
 
 namespace live::domain {
 
-RoomStore::RoomStore(const std::vector<App>& apps, std::vector<Room> initial_rooms)
-    : initial_rooms_(std::move(initial_rooms)) {
+RoomStore::RoomStore(ResetRegistry& registry, const std::vector<App>& apps,
+                     std::vector<Room> initial_rooms)
+    : Resettable(registry, "rooms"), initial_rooms_(std::move(initial_rooms)) {
   for (const auto& app : apps) shards_.emplace(app.sdkappid, std::make_unique<Shard>());
   replaceAll(initial_rooms_);
 }
@@ -32,6 +33,14 @@ RoomStore::AddResult RoomStore::add(const Room& room) {
   std::lock_guard lock(shard->mutex);
   const bool inserted = shard->rooms.try_emplace(room.room_id, toRecord(room)).second;
   return inserted ? AddResult::kAdded : AddResult::kAlreadyExists;
+}
+
+bool RoomStore::put(const Room& room) {
+  Shard* shard = shardFor(room.sdkappid);
+  if (shard == nullptr) return false;
+  std::lock_guard lock(shard->mutex);
+  shard->rooms.insert_or_assign(room.room_id, toRecord(room));
+  return true;
 }
 
 RoomStore::RemoveResult RoomStore::remove(SdkAppId sdkappid, std::string_view room_id) {

@@ -20,10 +20,13 @@ class RoomStore final : public Resettable {
  public:
   // `initial_rooms` must name only apps in `apps` and have no duplicates (the config guarantees
   // both); they are also the state that reset() returns to.
-  RoomStore(const std::vector<App>& apps, std::vector<Room> initial_rooms);
+  RoomStore(ResetRegistry& registry, const std::vector<App>& apps, std::vector<Room> initial_rooms);
 
   enum class AddResult { kAdded, kAlreadyExists, kUnknownApp };
   AddResult add(const Room& room);
+
+  // Adds the room, or replaces the one with the same id. False for an unknown app.
+  bool put(const Room& room);
 
   enum class RemoveResult { kRemoved, kAbsent, kUnknownApp, kRefused };
   RemoveResult remove(SdkAppId sdkappid, std::string_view room_id);

@@ -17,7 +17,8 @@ std::vector<App> twoApps() {
 }  // namespace
 
 TEST_CASE("rooms are per app, and reset returns to the initial rooms") {
-  RoomStore store(twoApps(), {Room{1, "r", "admin", "Live", "r", 5}});
+  ResetRegistry registry;
+  RoomStore store(registry, twoApps(), {Room{1, "r", "admin", "Live", "r", 5}});
   CHECK(store.add(Room{2, "r", "admin", "Live", "Other", 6}) == RoomStore::AddResult::kAdded);
   CHECK(store.add(Room{2, "r", "admin", "Live", "r", 6}) == RoomStore::AddResult::kAlreadyExists);
   CHECK(store.add(Room{3, "r", "admin", "Live", "r", 6}) == RoomStore::AddResult::kUnknownApp);
@@ -30,7 +31,8 @@ TEST_CASE("rooms are per app, and reset returns to the initial rooms") {
 }
 
 TEST_CASE("removeIf leaves the room when refused") {
-  RoomStore store(twoApps(), {Room{1, "r", "admin", "Live", "r", 5}});
+  ResetRegistry registry;
+  RoomStore store(registry, twoApps(), {Room{1, "r", "admin", "Live", "r", 5}});
   CHECK(store.removeIf(1, "r", [](const Room&) { return false; }) ==
         RoomStore::RemoveResult::kRefused);
   CHECK(store.size() == 1);
@@ -39,7 +41,8 @@ TEST_CASE("removeIf leaves the room when refused") {
 TEST_CASE("many threads destroying the same rooms see exactly one success per room") {
   std::vector<Room> rooms;
   for (int i = 0; i < 200; ++i) rooms.push_back(Room{1, "room-" + std::to_string(i), "admin", "Live", "", 0});
-  RoomStore store(twoApps(), rooms);
+  ResetRegistry registry;
+  RoomStore store(registry, twoApps(), rooms);
   std::vector<std::atomic<int>> successes(rooms.size());
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {

@@ -7,9 +7,12 @@
 #include <fmt/format.h>
 #include <sys/socket.h>
 
+#include <chrono>
 #include <limits>
+#include <thread>
 #include <nlohmann/json.hpp>
 
+#include "http/connection_drop.h"
 #include "http/elastic_thread_pool.h"
 #include "http/query.h"
 #include "protocol/envelope.h"
@@ -37,7 +40,7 @@ void sendJsonError(httplib::Response& response, int status, std::string_view mes
 }  // namespace
 
 HttpServer::HttpServer(domain::Emulator& emulator, ServerSettings settings)
-    : emulator_(emulator), settings_(settings) {
+    : emulator_(emulator), settings_(settings), log_(settings.log_format) {
   server_.set_tcp_nodelay(true);
   server_.set_keep_alive_max_count(settings_.keep_alive_max_requests);
   server_.set_keep_alive_timeout(settings_.keep_alive_timeout_seconds);
@@ -85,9 +88,7 @@ void HttpServer::installRoutes() {
   server_.Delete(vendor_paths, vendor);
   server_.Options(vendor_paths, vendor);
 
-  server_.Get("/__emulator/health", [](const httplib::Request&, httplib::Response& response) {
-    response.set_content(R"({"status":"ok"})", kJson);
-  });
+  installControlApi(server_, emulator_, settings_.control);
 
   // Statuses the library produces itself (404 unknown path, 413 body too large, 414 request line
   // too long, 400 unparsable request) get a body that says what happened.
@@ -148,9 +149,18 @@ void HttpServer::installRoutes() {
 }
 
 void HttpServer::handleVendorApi(const httplib::Request& request, httplib::Response& response) {
+  const auto started = std::chrono::steady_clock::now();
   const domain::ApiAnswer answer = emulator_.handle(toApiCall(request));
-  response.status = answer.http_status;
-  response.set_content(answer.body, kJson);
+  // An injected delay holds only this connection's worker; others are served meanwhile.
+  if (answer.delay.count() > 0) std::this_thread::sleep_for(answer.delay);
+  if (answer.drop_connection) {
+    dropConnection(request);
+    response.set_header("Connection", "close");
+  } else {
+    response.status = answer.http_status;
+    response.set_content(answer.body, answer.content_type.c_str());
+  }
+  log_.write(answer, std::chrono::steady_clock::now() - started);
 }
 
 }  // namespace live::http

@@ -10,6 +10,8 @@
 #include <string>
 
 #include "domain/emulator.h"
+#include "http/control_api.h"
+#include "http/request_log.h"
 #include "protocol/result.h"
 
 namespace live::http {
@@ -25,6 +27,8 @@ struct ServerSettings {
   std::time_t keep_alive_timeout_seconds = 5;
   // Largest request body accepted (destroy_room.md: over 1 MiB gets HTTP 413).
   std::size_t max_body_bytes = 1024 * 1024;
+  ControlAccess control;                 // --control-token
+  LogFormat log_format = LogFormat::kNone;  // --log-format (the program defaults to text)
 };
 
 class HttpServer {
@@ -60,6 +64,7 @@ class HttpServer {
 
   domain::Emulator& emulator_;
   ServerSettings settings_;
+  RequestLog log_;
   DrainingServer server_;
 };
 

@@ -1,0 +1,175 @@
+// Fault rules: strict parsing (every field named in errors) and first-match consumption.
+#include "domain/faults.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "domain/api_catalog.h"
+
+namespace live::domain {
+namespace {
+
+using json = nlohmann::json;
+
+Failure invalid(const std::string& path, std::string_view what) {
+  return Failure{fmt::format("{}: {}", path, what)};
+}
+
+}  // namespace
+
+Result<FaultRule> parseFaultRule(const json& value, const std::string& path) {
+  if (!value.is_object()) return invalid(path, "expected an object");
+  for (const auto& [key, unused] : value.items()) {
+    if (key != "api" && key != "sdkappid" && key != "room_id" && key != "count" &&
+        key != "action" && key != "after_apply") {
+      return invalid(path, fmt::format("unknown key \"{}\" (allowed: api, sdkappid, room_id, "
+                                       "count, action, after_apply)",
+                                       key));
+    }
+  }
+  FaultRule rule;
+  const auto api = value.find("api");
+  if (api == value.end() || !api->is_string() || findApiByName(api->get<std::string>()) == nullptr) {
+    return invalid(path + ".api", fmt::format("expected the name of an emulated API ({})",
+                                              knownApiNames()));
+  }
+  rule.api = api->get<std::string>();
+  if (const auto sdkappid = value.find("sdkappid"); sdkappid != value.end()) {
+    if (!sdkappid->is_number_unsigned() || sdkappid->get<std::uint64_t>() > UINT32_MAX) {
+      return invalid(path + ".sdkappid", "expected an integer in 0..4294967295");
+    }
+    rule.sdkappid = static_cast<SdkAppId>(sdkappid->get<std::uint64_t>());
+  }
+  if (const auto room_id = value.find("room_id"); room_id != value.end()) {
+    if (!room_id->is_string() || room_id->get_ref<const std::string&>().empty()) {
+      return invalid(path + ".room_id", "expected a non-empty string");
+    }
+    rule.room_id = room_id->get<std::string>();
+  }
+  if (const auto count = value.find("count"); count != value.end()) {
+    if (!count->is_number_unsigned() || count->get<std::uint64_t>() < 1 ||
+        count->get<std::uint64_t>() > 1'000'000) {
+      return invalid(path + ".count", "expected an integer in 1..1000000");
+    }
+    rule.count = static_cast<std::uint32_t>(count->get<std::uint64_t>());
+  }
+  if (const auto after_apply = value.find("after_apply"); after_apply != value.end()) {
+    if (!after_apply->is_boolean()) return invalid(path + ".after_apply", "expected true or false");
+    rule.after_apply = after_apply->get<bool>();
+  }
+
+  const auto action = value.find("action");
+  const std::string action_path = path + ".action";
+  if (action == value.end() || !action->is_object()) {
+    return invalid(action_path, R"(expected an object such as {"error_code":100001}, )"
+                                R"({"http_status":502}, {"drop_connection":true} or {"delay_ms":1500})");
+  }
+  int kinds = 0;
+  for (const auto& [key, field] : action->items()) {
+    if (key == "error_code") {
+      if (!field.is_number_integer() || field.get<std::int64_t>() <= 0 ||
+          field.get<std::int64_t>() > INT32_MAX) {
+        return invalid(action_path + ".error_code", "expected a positive integer such as 100001");
+      }
+      rule.action.error_code = static_cast<std::int32_t>(field.get<std::int64_t>());
+      ++kinds;
+    } else if (key == "http_status") {
+      if (!field.is_number_integer() || field.get<std::int64_t>() < 400 ||
+          field.get<std::int64_t>() > 599) {
+        return invalid(action_path + ".http_status", "expected an HTTP error status in 400..599");
+      }
+      rule.action.http_status = static_cast<int>(field.get<std::int64_t>());
+      ++kinds;
+    } else if (key == "drop_connection") {
+      if (!field.is_boolean() || !field.get<bool>()) {
+        return invalid(action_path + ".drop_connection", "expected true");
+      }
+      rule.action.drop_connection = true;
+      ++kinds;
+    } else if (key == "delay_ms") {
+      if (!field.is_number_unsigned() ||
+          field.get<std::uint64_t>() > static_cast<std::uint64_t>(kMaxFaultDelay.count())) {
+        return invalid(action_path + ".delay_ms",
+                       fmt::format("expected an integer in 0..{}", kMaxFaultDelay.count()));
+      }
+      rule.action.delay = std::chrono::milliseconds(field.get<std::int64_t>());
+    } else {
+      return invalid(action_path, fmt::format("unknown key \"{}\" (allowed: error_code, "
+                                              "http_status, drop_connection, delay_ms)",
+                                              key));
+    }
+  }
+  if (kinds > 1) {
+    return invalid(action_path, "give only one of error_code, http_status and drop_connection");
+  }
+  if (kinds == 0 && !action->contains("delay_ms")) {
+    return invalid(action_path, "give error_code, http_status, drop_connection or delay_ms");
+  }
+  return rule;
+}
+
+json faultRuleToJson(const FaultRule& rule) {
+  json action = json::object();
+  if (rule.action.error_code) action["error_code"] = *rule.action.error_code;
+  if (rule.action.http_status) action["http_status"] = *rule.action.http_status;
+  if (rule.action.drop_connection) action["drop_connection"] = true;
+  if (rule.action.delay.count() > 0 || action.empty()) action["delay_ms"] = rule.action.delay.count();
+  json out{{"id", rule.id},         {"api", rule.api},       {"count", rule.count},
+           {"remaining", rule.count - rule.used}, {"action", action},
+           {"after_apply", rule.after_apply}};
+  if (rule.sdkappid) out["sdkappid"] = *rule.sdkappid;
+  if (rule.room_id) out["room_id"] = *rule.room_id;
+  return out;
+}
+
+FaultPlan::FaultPlan(ResetRegistry& registry, std::vector<FaultRule> initial_rules)
+    : Resettable(registry, "faults"), initial_rules_(std::move(initial_rules)) {
+  reset();
+}
+
+std::uint64_t FaultPlan::add(FaultRule rule) {
+  std::lock_guard lock(mutex_);
+  rule.id = next_id_++;
+  rule.used = 0;
+  rules_.push_back(std::move(rule));
+  return rules_.back().id;
+}
+
+std::vector<FaultRule> FaultPlan::list() const {
+  std::lock_guard lock(mutex_);
+  return rules_;
+}
+
+void FaultPlan::clear() {
+  std::lock_guard lock(mutex_);
+  rules_.clear();
+}
+
+std::optional<FaultRule> FaultPlan::take(std::string_view api, SdkAppId sdkappid,
+                                         std::string_view room_id) {
+  std::lock_guard lock(mutex_);
+  const auto it = std::find_if(rules_.begin(), rules_.end(), [&](const FaultRule& rule) {
+    return rule.api == api && (!rule.sdkappid || *rule.sdkappid == sdkappid) &&
+           (!rule.room_id || *rule.room_id == room_id);
+  });
+  if (it == rules_.end()) return std::nullopt;
+  ++it->used;
+  FaultRule matched = *it;
+  if (it->used >= it->count) rules_.erase(it);
+  return matched;
+}
+
+void FaultPlan::reset() {
+  std::lock_guard lock(mutex_);
+  rules_.clear();
+  next_id_ = 1;
+  for (const auto& rule : initial_rules_) {
+    FaultRule copy = rule;
+    copy.id = next_id_++;
+    copy.used = 0;
+    rules_.push_back(std::move(copy));
+  }
+}
+
+}  // namespace live::domain

@@ -1,0 +1,77 @@
+// The request journal: every vendor-API call (never control calls), oldest first, in a bounded
+// ring of the most recent entries. What a developer reads when production-like behaviour
+// surprises them: what arrived, what the UserSig said, and what was answered.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "domain/clock.h"
+#include "domain/model.h"
+#include "domain/resettable.h"
+#include "protocol/usersig.h"
+
+namespace live::domain {
+
+// Bodies are kept up to this size in the journal; longer ones are cut and marked.
+inline constexpr std::size_t kJournalBodyBytes = 64 * 1024;
+
+struct JournalEntry {
+  std::uint64_t seq = 0;  // the Seq of the RequestId issued for this call
+  Instant time{};         // when the call arrived, on the emulator's clock
+  std::string method;
+  std::string path;
+  std::vector<std::pair<std::string, std::string>> query;
+  std::string body;  // as received, cut at kJournalBodyBytes
+  bool body_truncated = false;
+  std::string peer;
+  // What the checks learned.
+  std::string api;  // empty when the path named no API
+  std::optional<SdkAppId> sdkappid;
+  std::string identifier;
+  std::string room_id;
+  std::optional<protocol::UserSigClaims> usersig_claims;
+  std::string usersig_problem;  // why it did not decode, or the text that should have been signed
+  // What was answered.
+  std::int64_t error_code = 0;
+  std::string request_id;
+  int http_status = 200;
+  std::string response_body;  // empty when nothing was sent
+  bool dropped = false;
+  std::int64_t delay_ms = 0;
+  std::optional<std::uint64_t> fault_id;
+};
+
+struct JournalFilter {
+  std::optional<std::string> api;
+  std::optional<SdkAppId> sdkappid;
+  std::optional<std::string> room_id;
+};
+
+nlohmann::json journalEntryToJson(const JournalEntry& entry);
+
+class Journal final : public Resettable {
+ public:
+  // Keeps at most `capacity` entries (at least 1).
+  Journal(ResetRegistry& registry, std::size_t capacity);
+
+  void record(JournalEntry entry);  // thread-safe
+  std::vector<JournalEntry> entries(const JournalFilter& filter = {}) const;
+  void clear();
+  void reset() override { clear(); }
+  std::size_t capacity() const { return capacity_; }
+
+ private:
+  const std::size_t capacity_;
+  mutable std::mutex mutex_;
+  std::deque<JournalEntry> entries_;  // guarded by mutex_
+};
+
+}  // namespace live::domain

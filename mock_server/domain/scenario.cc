@@ -1,0 +1,116 @@
+// Scenario and clock-setting parsing, with the same field-path errors as the config.
+#include "domain/scenario.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "protocol/json_limits.h"
+
+namespace live::domain {
+
+using json = nlohmann::json;
+
+Result<ClockSetting> parseClockSetting(const json& value, const std::string& path) {
+  const std::string expected = R"(expected exactly one of {"now":<unix seconds>}, )"
+                               R"({"advance_seconds":<seconds >= 0>} or {"mode":"real"|"manual"})";
+  if (!value.is_object() || value.size() != 1) return Failure{fmt::format("{}: {}", path, expected)};
+  const auto entry = value.begin();
+  const std::string& key = entry.key();
+  const json& field = entry.value();
+  ClockSetting setting;
+  if (key == "now" || key == "advance_seconds") {
+    if (!field.is_number() || !std::isfinite(field.get<double>()) || field.get<double>() < 0 ||
+        field.get<double>() > 1e11) {
+      return Failure{fmt::format("{}.{}: expected a number of seconds in 0..1e11", path, key)};
+    }
+    setting.kind = key == "now" ? ClockSetting::Kind::kFreezeAt : ClockSetting::Kind::kAdvance;
+    setting.seconds = field.get<double>();
+    return setting;
+  }
+  if (key == "mode" && field.is_string() && field.get<std::string>() == "real") {
+    setting.kind = ClockSetting::Kind::kRealTime;
+    return setting;
+  }
+  if (key == "mode" && field.is_string() && field.get<std::string>() == "manual") {
+    setting.kind = ClockSetting::Kind::kAdvance;  // freezing where it stands
+    setting.seconds = 0;
+    return setting;
+  }
+  return Failure{fmt::format("{}: {}", path, expected)};
+}
+
+Result<Scenario> parseScenario(const json& value, const std::vector<App>& apps) {
+  if (!value.is_object()) return Failure{"(top level): expected an object"};
+  Scenario scenario;
+  for (const auto& [key, field] : value.items()) {
+    if (key == "description") {
+      if (!field.is_string()) return Failure{"description: expected a string"};
+      scenario.description = field.get<std::string>();
+    } else if (key == "rooms") {
+      if (!field.is_array()) return Failure{"rooms: expected an array of rooms"};
+      for (std::size_t i = 0; i < field.size(); ++i) {
+        auto room = parseRoom(field[i], fmt::format("rooms[{}]", i), apps);
+        if (!room) return Failure{room.error()};
+        scenario.rooms.push_back(std::move(room).value());
+      }
+    } else if (key == "faults") {
+      if (!field.is_array()) return Failure{"faults: expected an array of fault rules"};
+      for (std::size_t i = 0; i < field.size(); ++i) {
+        auto rule = parseFaultRule(field[i], fmt::format("faults[{}]", i));
+        if (!rule) return Failure{rule.error()};
+        scenario.faults.push_back(std::move(rule).value());
+      }
+    } else if (key == "clock") {
+      auto setting = parseClockSetting(field, "clock");
+      if (!setting) return Failure{setting.error()};
+      scenario.clock = setting.value();
+    } else if (key == "apps") {
+      if (!field.is_array()) return Failure{"apps: expected an array of {\"sdkappid\", \"status\"}"};
+      for (std::size_t i = 0; i < field.size(); ++i) {
+        const std::string path = fmt::format("apps[{}]", i);
+        const json& app = field[i];
+        if (!app.is_object() || app.size() != 2 || !app.contains("sdkappid") ||
+            !app.contains("status")) {
+          return Failure{path + R"(: expected {"sdkappid": N, "status": "active"|"disabled"|"expired"})"};
+        }
+        const json& id = app["sdkappid"];
+        const bool known = id.is_number_unsigned() &&
+                           std::any_of(apps.begin(), apps.end(), [&](const App& configured) {
+                             return configured.sdkappid == id.get<std::uint64_t>();
+                           });
+        if (!known) return Failure{path + ".sdkappid: expected the id of a configured app"};
+        const auto status =
+            app["status"].is_string() ? appStatusFromString(app["status"].get<std::string>())
+                                      : std::nullopt;
+        if (!status) return Failure{path + R"(.status: expected "active", "disabled" or "expired")"};
+        scenario.app_statuses.emplace_back(static_cast<SdkAppId>(id.get<std::uint64_t>()), *status);
+      }
+    } else {
+      return Failure{fmt::format("(top level): unknown key \"{}\" (allowed: description, rooms, "
+                                 "faults, clock, apps)",
+                                 key)};
+    }
+  }
+  return scenario;
+}
+
+Result<Scenario> loadScenarioFile(const std::string& path, const std::vector<App>& apps) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return Failure{fmt::format("{}: cannot be read", path)};
+  std::ostringstream text;
+  text << file.rdbuf();
+  const std::string content = text.str();
+  if (protocol::jsonNestingDepth(content) > protocol::kMaxJsonDepth) {
+    return Failure{fmt::format("{}: the JSON is nested too deeply", path)};
+  }
+  const json value = json::parse(content, nullptr, false);
+  if (value.is_discarded()) return Failure{fmt::format("{}: not valid JSON", path)};
+  auto scenario = parseScenario(value, apps);
+  if (!scenario) return Failure{fmt::format("{}: {}", path, scenario.error())};
+  return scenario;
+}
+
+}  // namespace live::domain

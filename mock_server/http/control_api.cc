@@ -1,0 +1,242 @@
+// Control API handlers: parse, call the domain, answer JSON. Each handler is small; the access rule
+// wraps all of them.
+#include "http/control_api.h"
+
+#include <fmt/format.h>
+#include <openssl/crypto.h>
+
+#include <functional>
+#include <nlohmann/json.hpp>
+
+#include "domain/api_catalog.h"
+#include "protocol/json_limits.h"
+
+namespace live::http {
+namespace {
+
+using json = nlohmann::json;
+using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+
+constexpr const char* kJson = "application/json";
+
+void reply(httplib::Response& response, int status, const json& body) {
+  response.status = status;
+  response.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), kJson);
+}
+
+void fail(httplib::Response& response, int status, const std::string& message) {
+  reply(response, status, json{{"error", message}});
+}
+
+
+// Parses a JSON request body, or answers 400 and returns nullopt.
+std::optional<json> jsonBody(const httplib::Request& request, httplib::Response& response) {
+  if (protocol::jsonNestingDepth(request.body) > protocol::kMaxJsonDepth) {
+    fail(response, 400, "the request body is nested too deeply");
+    return std::nullopt;
+  }
+  json body = json::parse(request.body, nullptr, false);
+  if (body.is_discarded()) {
+    fail(response, 400, request.body.empty() ? "the request body is empty; send JSON"
+                                             : "the request body is not valid JSON");
+    return std::nullopt;
+  }
+  return body;
+}
+
+// Parses an optional sdkappid query parameter; answers 400 on a bad value.
+bool sdkAppIdParameter(const httplib::Request& request, httplib::Response& response,
+                       std::optional<domain::SdkAppId>& out) {
+  if (!request.has_param("sdkappid")) return true;
+  const std::string text = request.get_param_value("sdkappid");
+  std::uint64_t value = 0;
+  bool valid = !text.empty() && text.size() <= 10;
+  for (const char c : text) {
+    valid = valid && c >= '0' && c <= '9';
+    if (valid) value = value * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (!valid || value > UINT32_MAX) {
+    fail(response, 400, fmt::format("sdkappid \"{}\" is not an integer in 0..4294967295", text));
+    return false;
+  }
+  out = static_cast<domain::SdkAppId>(value);
+  return true;
+}
+
+json clockJson(domain::EmulatorClock& clock) {
+  return json{{"now", domain::unixSecondsFractional(clock.now())},
+              {"mode", clock.mode() == domain::EmulatorClock::Mode::kReal ? "real" : "manual"}};
+}
+
+}  // namespace
+
+bool isLoopbackAddress(const std::string& address) {
+  return address.rfind("127.", 0) == 0 || address == "::1" || address.rfind("::ffff:127.", 0) == 0;
+}
+
+void installControlApi(httplib::Server& server, domain::Emulator& emulator, ControlAccess access) {
+  // Every control handler passes this gate first.
+  const auto guarded = [access](Handler handler) -> Handler {
+    return [access, handler](const httplib::Request& request, httplib::Response& response) {
+      if (access.token) {
+        const std::string header = request.get_header_value("Authorization");
+        const std::string expected = "Bearer " + *access.token;
+        if (header.empty()) {
+          response.set_header("WWW-Authenticate", "Bearer");
+          return fail(response, 401, "the control API needs \"Authorization: Bearer <token>\"");
+        }
+        if (header.size() != expected.size() ||
+            CRYPTO_memcmp(header.data(), expected.data(), expected.size()) != 0) {
+          return fail(response, 403, "the control API token is wrong");
+        }
+      } else if (!isLoopbackAddress(request.remote_addr)) {
+        return fail(response, 403,
+                    "the control API answers loopback clients only; start the emulator with "
+                    "--control-token to allow others");
+      }
+      handler(request, response);
+    };
+  };
+
+  server.Get("/__emulator/health", guarded([](const httplib::Request&, httplib::Response& response) {
+               reply(response, 200, json{{"status", "ok"}});
+             }));
+
+  server.Post("/__emulator/reset", guarded([&emulator](const httplib::Request&, httplib::Response& response) {
+                emulator.reset();
+                reply(response, 200, json{{"status", "reset"}, {"parts", emulator.statefulParts()}});
+              }));
+
+  server.Get("/__emulator/rooms", guarded([&emulator](const httplib::Request& request, httplib::Response& response) {
+               std::optional<domain::SdkAppId> sdkappid;
+               if (!sdkAppIdParameter(request, response, sdkappid)) return;
+               std::vector<domain::Room> rooms;
+               if (sdkappid) {
+                 auto listed = emulator.rooms().list(*sdkappid);
+                 if (!listed) return fail(response, 404, fmt::format("no app {} is configured", *sdkappid));
+                 rooms = std::move(*listed);
+               } else {
+                 rooms = emulator.rooms().all();
+               }
+               json list = json::array();
+               for (const auto& room : rooms) list.push_back(domain::roomToJson(room));
+               reply(response, 200, json{{"rooms", list}});
+             }));
+
+  server.Post("/__emulator/rooms", guarded([&emulator](const httplib::Request& request, httplib::Response& response) {
+                auto body = jsonBody(request, response);
+                if (!body) return;
+                if (body->is_object() && body->contains("sdkappid") &&
+                    (*body)["sdkappid"].is_number_unsigned() &&
+                    !emulator.config().findApp(static_cast<domain::SdkAppId>(
+                        std::min<std::uint64_t>((*body)["sdkappid"].get<std::uint64_t>(), UINT32_MAX)))) {
+                  return fail(response, 404,
+                              fmt::format("no app {} is configured", (*body)["sdkappid"].dump()));
+                }
+                auto parsed = domain::parseRoom(*body, "room", emulator.config().apps);
+                if (!parsed) return fail(response, 400, parsed.error());
+                domain::Room room = parsed.value().room;
+                if (!parsed.value().has_create_time) {
+                  room.create_time = domain::unixSeconds(emulator.clock().now());
+                }
+                switch (emulator.rooms().add(room)) {
+                  case domain::RoomStore::AddResult::kAdded:
+                    return reply(response, 201, domain::roomToJson(room));
+                  case domain::RoomStore::AddResult::kAlreadyExists:
+                    return fail(response, 409, fmt::format("room \"{}\" already exists in app {}",
+                                                           room.room_id, room.sdkappid));
+                  case domain::RoomStore::AddResult::kUnknownApp:
+                    return fail(response, 404, fmt::format("no app {} is configured", room.sdkappid));
+                }
+              }));
+
+  server.Delete(R"(/__emulator/rooms/([0-9]+)/(.+))",
+                guarded([&emulator](const httplib::Request& request, httplib::Response& response) {
+                  const std::string id_text = request.matches[1];
+                  const std::string room_id = request.matches[2];
+                  const auto sdkappid = id_text.size() <= 10 ? std::stoull(id_text) : UINT64_MAX;
+                  if (sdkappid > UINT32_MAX) return fail(response, 404, "no such app");
+                  switch (emulator.rooms().remove(static_cast<domain::SdkAppId>(sdkappid), room_id)) {
+                    case domain::RoomStore::RemoveResult::kRemoved:
+                      return reply(response, 200, json{{"deleted", room_id}});
+                    case domain::RoomStore::RemoveResult::kUnknownApp:
+                      return fail(response, 404, fmt::format("no app {} is configured", sdkappid));
+                    default:
+                      return fail(response, 404, fmt::format("no room \"{}\" in app {}", room_id, sdkappid));
+                  }
+                }));
+
+  server.Post("/__emulator/faults", guarded([&emulator](const httplib::Request& request, httplib::Response& response) {
+                auto body = jsonBody(request, response);
+                if (!body) return;
+                auto rule = domain::parseFaultRule(*body, "fault");
+                if (!rule) return fail(response, 400, rule.error());
+                reply(response, 201, json{{"id", emulator.faults().add(std::move(rule).value())}});
+              }));
+  server.Get("/__emulator/faults", guarded([&emulator](const httplib::Request&, httplib::Response& response) {
+               json list = json::array();
+               for (const auto& rule : emulator.faults().list()) list.push_back(domain::faultRuleToJson(rule));
+               reply(response, 200, json{{"faults", list}});
+             }));
+  server.Delete("/__emulator/faults", guarded([&emulator](const httplib::Request&, httplib::Response& response) {
+                  emulator.faults().clear();
+                  reply(response, 200, json{{"faults", json::array()}});
+                }));
+
+  server.Get("/__emulator/requests", guarded([&emulator](const httplib::Request& request, httplib::Response& response) {
+               domain::JournalFilter filter;
+               if (request.has_param("api")) filter.api = request.get_param_value("api");
+               if (request.has_param("room_id")) filter.room_id = request.get_param_value("room_id");
+               if (request.has_param("room")) filter.room_id = request.get_param_value("room");
+               if (!sdkAppIdParameter(request, response, filter.sdkappid)) return;
+               json list = json::array();
+               for (const auto& entry : emulator.journal().entries(filter)) {
+                 list.push_back(domain::journalEntryToJson(entry));
+               }
+               reply(response, 200, json{{"requests", list}});
+             }));
+  server.Delete("/__emulator/requests", guarded([&emulator](const httplib::Request&, httplib::Response& response) {
+                  emulator.journal().clear();
+                  reply(response, 200, json{{"requests", json::array()}});
+                }));
+
+  server.Get("/__emulator/clock", guarded([&emulator](const httplib::Request&, httplib::Response& response) {
+               reply(response, 200, clockJson(emulator.clock()));
+             }));
+  server.Post("/__emulator/clock", guarded([&emulator](const httplib::Request& request, httplib::Response& response) {
+                auto body = jsonBody(request, response);
+                if (!body) return;
+                auto setting = domain::parseClockSetting(*body, "clock");
+                if (!setting) return fail(response, 400, setting.error());
+                emulator.apply(setting.value());
+                reply(response, 200, clockJson(emulator.clock()));
+              }));
+
+  server.Post("/__emulator/scenarios", guarded([&emulator](const httplib::Request& request, httplib::Response& response) {
+                auto body = jsonBody(request, response);
+                if (!body) return;
+                auto scenario = domain::parseScenario(*body, emulator.config().apps);
+                if (!scenario) return fail(response, 400, scenario.error());
+                emulator.apply(scenario.value());
+                reply(response, 200,
+                      json{{"applied",
+                            {{"rooms", scenario.value().rooms.size()},
+                             {"faults", scenario.value().faults.size()},
+                             {"clock", clockJson(emulator.clock())}}}});
+              }));
+
+  // Anything else under /__emulator/: say what exists.
+  const auto unknown = guarded([](const httplib::Request& request, httplib::Response& response) {
+    fail(response, 404,
+         fmt::format("{} {} is not a control call; see the README's control API table",
+                     request.method, request.path));
+  });
+  const std::string rest = R"(/__emulator/.*)";
+  server.Get(rest, unknown);
+  server.Post(rest, unknown);
+  server.Put(rest, unknown);
+  server.Patch(rest, unknown);
+  server.Delete(rest, unknown);
+}
+
+}  // namespace live::http

@@ -1,0 +1,25 @@
+// The control API under /__emulator/ (interfaces.md, "Control API"): our own API, so ordinary HTTP
+// statuses and {"error": "..."} bodies that say what was wrong.
+#pragma once
+
+#include <httplib.h>
+
+#include <optional>
+#include <string>
+
+#include "domain/emulator.h"
+
+namespace live::http {
+
+struct ControlAccess {
+  // Without a token only loopback clients are served. With one, every client must send
+  // "Authorization: Bearer <token>" (401 without it, 403 with another).
+  std::optional<std::string> token;
+};
+
+// True for 127.0.0.0/8, ::1 and IPv4-mapped 127.x, as cpp-httplib formats peer addresses.
+bool isLoopbackAddress(const std::string& address);
+
+void installControlApi(httplib::Server& server, domain::Emulator& emulator, ControlAccess access);
+
+}  // namespace live::http

@@ -1,0 +1,491 @@
+// The control plane over HTTP: every call of the interfaces.md table, each fault kind, the journal,
+// the clock, reset of every stateful part, scenarios, access and the request log.
+#include "http/control_api.h"
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "http/request_log.h"
+#include "testing/test_server.h"
+#include "testing/vendor_request.h"
+
+using namespace live;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr std::int64_t kNow = 1700000000;
+constexpr std::uint32_t kApp = 88888888;
+constexpr const char* kKey = "emulator-secret-key";
+
+domain::EmulatorConfig config() {
+  return domain::parseConfig(R"({
+    "apps": [{"sdkappid": 88888888, "secret_key": "emulator-secret-key", "admins": ["admin", "ops"]},
+             {"sdkappid": 1400000000, "secret_key": "other-key", "admins": ["admin"]}],
+    "rooms": [{"sdkappid": 88888888, "room_id": "live-room", "owner": "admin"},
+              {"sdkappid": 88888888, "room_id": "second-room", "owner": "admin"},
+              {"sdkappid": 1400000000, "room_id": "live-room", "owner": "admin"}]
+  })").value();
+}
+
+domain::EmulatorOptions frozen() {
+  domain::EmulatorOptions options;
+  options.frozen_clock = domain::Instant(std::chrono::seconds(kNow));
+  return options;
+}
+
+struct Control {
+  int status = 0;
+  json body;
+};
+
+struct Fixture {
+  explicit Fixture(domain::EmulatorOptions options = frozen(), http::ServerSettings settings = {})
+      : server(config(), std::move(options), settings), client(server.client()) {}
+
+  Control control(const std::string& method, const std::string& path, const json& body = nullptr,
+                  const httplib::Headers& headers = {}) {
+    httplib::Request request;
+    request.method = method;
+    request.path = path;
+    request.headers = headers;
+    if (!body.is_null()) {
+      request.body = body.is_string() ? body.get<std::string>() : body.dump();
+      request.set_header("Content-Type", "application/json");
+    }
+    auto result = client->send(request);
+    Control answer;
+    if (!result) return answer;
+    answer.status = result->status;
+    answer.body = json::parse(result->body, nullptr, false);
+    return answer;
+  }
+  testing::VendorResponse destroy(const std::string& room, std::uint32_t sdkappid = kApp,
+                                  const std::string& key = kKey) {
+    return testing::send(*client, testing::destroyRoomRequest(sdkappid, "admin", key, room, kNow));
+  }
+
+  testing::TestServer server;
+  std::unique_ptr<httplib::Client> client;
+};
+
+std::set<std::string> roomIds(const json& rooms) {
+  std::set<std::string> ids;
+  for (const auto& room : rooms["rooms"]) ids.insert(room["room_id"].get<std::string>());
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("GET /__emulator/health") {
+  Fixture fixture;
+  const auto answer = fixture.control("GET", "/__emulator/health");
+  CHECK(answer.status == 200);
+  CHECK(answer.body == json{{"status", "ok"}});
+}
+
+TEST_CASE("GET /__emulator/rooms lists an app's rooms, or all; unknown apps are 404") {
+  Fixture fixture;
+  const auto mine = fixture.control("GET", "/__emulator/rooms?sdkappid=88888888");
+  CHECK(mine.status == 200);
+  CHECK(roomIds(mine.body) == std::set<std::string>{"live-room", "second-room"});
+  const auto room = mine.body["rooms"][0];
+  CHECK(room == json{{"sdkappid", kApp}, {"room_id", "live-room"}, {"owner", "admin"},
+                     {"type", "Live"}, {"name", "live-room"}, {"create_time", kNow}});
+  CHECK(fixture.control("GET", "/__emulator/rooms").body["rooms"].size() == 3);
+  CHECK(fixture.control("GET", "/__emulator/rooms?sdkappid=5").status == 404);
+  const auto bad = fixture.control("GET", "/__emulator/rooms?sdkappid=abc");
+  CHECK(bad.status == 400);
+  CHECK_THAT(bad.body["error"].get<std::string>(), Catch::Contains("sdkappid \"abc\""));
+}
+
+TEST_CASE("POST /__emulator/rooms adds a room: 201, 409 if it exists, 404 for an unknown app") {
+  Fixture fixture;
+  const json room{{"sdkappid", kApp}, {"room_id", "new-room"}, {"owner", "ops"}};
+  const auto created = fixture.control("POST", "/__emulator/rooms", room);
+  CHECK(created.status == 201);
+  CHECK(created.body["create_time"] == kNow);
+  CHECK(created.body["type"] == "Live");
+  CHECK(fixture.control("POST", "/__emulator/rooms", room).status == 409);
+  CHECK(fixture.control("POST", "/__emulator/rooms",
+                        json{{"sdkappid", 5}, {"room_id", "r"}, {"owner", "o"}})
+            .status == 404);
+  const auto invalid = fixture.control("POST", "/__emulator/rooms",
+                                       json{{"sdkappid", kApp}, {"room_id", "r"}, {"owner", "o"},
+                                            {"colour", "red"}});
+  CHECK(invalid.status == 400);
+  CHECK_THAT(invalid.body["error"].get<std::string>(), Catch::Contains("unknown key \"colour\""));
+  CHECK(fixture.control("POST", "/__emulator/rooms", json("{not json")).status == 400);
+  // The added room is real to the vendor API: ops owns it, the root admin may destroy it.
+  CHECK(testing::send(*fixture.client, testing::destroyRoomRequest(kApp, "ops", kKey, "new-room", kNow))
+            .code() == 0);
+}
+
+TEST_CASE("room objects read back can be posted back as they are") {
+  Fixture fixture;
+  const auto listed = fixture.control("GET", "/__emulator/rooms?sdkappid=88888888").body["rooms"][0];
+  REQUIRE(fixture.control("DELETE", "/__emulator/rooms/88888888/live-room").status == 200);
+  const auto posted = fixture.control("POST", "/__emulator/rooms", listed);
+  CHECK(posted.status == 201);
+  CHECK(posted.body == listed);
+}
+
+TEST_CASE("DELETE /__emulator/rooms/{sdkappid}/{room_id}: removed, then 404") {
+  Fixture fixture;
+  CHECK(fixture.control("DELETE", "/__emulator/rooms/88888888/live-room").status == 200);
+  CHECK(fixture.control("DELETE", "/__emulator/rooms/88888888/live-room").status == 404);
+  CHECK(fixture.control("DELETE", "/__emulator/rooms/5/live-room").status == 404);
+  CHECK(fixture.destroy("live-room").code() == 100004);
+  CHECK(fixture.destroy("live-room", 1400000000, "other-key").code() == 0);  // other app untouched
+}
+
+TEST_CASE("fault error_code: an internal error, then the real answer") {
+  Fixture fixture;
+  const auto added = fixture.control(
+      "POST", "/__emulator/faults", json{{"api", "destroy_room"}, {"action", {{"error_code", 100001}}}});
+  CHECK(added.status == 201);
+  CHECK(added.body["id"] == 1);
+  const auto faulted = fixture.destroy("live-room");
+  CHECK(faulted.http_status == 200);
+  CHECK(faulted.code() == 100001);
+  CHECK_THAT(faulted.info(), Catch::Contains("Internal server error"));
+  CHECK(fixture.server.emulator().rooms().list(kApp)->size() == 2);  // not touched
+  CHECK(fixture.destroy("live-room").code() == 0);                    // rule used up
+}
+
+TEST_CASE("fault http_status: a 502 without the envelope, room untouched") {
+  Fixture fixture;
+  fixture.control("POST", "/__emulator/faults",
+                  json{{"api", "destroy_room"}, {"action", {{"http_status", 502}}}});
+  const auto faulted = fixture.destroy("live-room");
+  CHECK(faulted.http_status == 502);
+  CHECK_FALSE(faulted.envelope.has_value());
+  CHECK(faulted.content_type == "text/html");
+  CHECK(fixture.destroy("live-room").code() == 0);
+}
+
+TEST_CASE("fault drop_connection: the connection closes with no HTTP answer") {
+  Fixture fixture;
+  fixture.control("POST", "/__emulator/faults",
+                  json{{"api", "destroy_room"}, {"action", {{"drop_connection", true}}}});
+  const auto faulted = fixture.destroy("live-room");
+  CHECK(faulted.http_status == 0);  // no HTTP answer at all
+  CHECK(fixture.destroy("live-room").code() == 0);  // not applied, and the server serves on
+  const auto journal = fixture.control("GET", "/__emulator/requests").body["requests"];
+  REQUIRE(journal.size() == 2);
+  CHECK(journal[0]["response"]["dropped"] == true);
+  CHECK(journal[0]["response"]["body"].is_null());
+  CHECK(journal[0]["fault_id"] == 1);
+}
+
+TEST_CASE("fault delay_ms: the real answer, late; a client with a shorter timeout times out") {
+  Fixture fixture;
+  fixture.control("POST", "/__emulator/faults",
+                  json{{"api", "destroy_room"}, {"count", 2}, {"action", {{"delay_ms", 400}}}});
+  auto impatient = fixture.server.client();
+  impatient->set_read_timeout(0, 100'000);  // 100 ms
+  const auto timed_out =
+      testing::send(*impatient, testing::destroyRoomRequest(kApp, "admin", kKey, "nothing", kNow));
+  CHECK(timed_out.http_status == 0);
+  const auto started = std::chrono::steady_clock::now();
+  const auto late = fixture.destroy("live-room");
+  CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(400));
+  CHECK(late.code() == 0);  // the real answer
+}
+
+TEST_CASE("fault delay with error_code: the error, late") {
+  Fixture fixture;
+  fixture.control("POST", "/__emulator/faults",
+                  json{{"api", "destroy_room"}, {"action", {{"error_code", 100001}, {"delay_ms", 50}}}});
+  const auto started = std::chrono::steady_clock::now();
+  CHECK(fixture.destroy("live-room").code() == 100001);
+  CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(50));
+}
+
+TEST_CASE("faults match by sdkappid and room_id, apply in order, and are used up after count") {
+  Fixture fixture;
+  fixture.control("POST", "/__emulator/faults",
+                  json{{"api", "destroy_room"}, {"room_id", "second-room"}, {"count", 2},
+                       {"action", {{"error_code", 100001}}}});
+  fixture.control("POST", "/__emulator/faults",
+                  json{{"api", "destroy_room"}, {"sdkappid", 1400000000},
+                       {"action", {{"http_status", 503}}}});
+  fixture.control("POST", "/__emulator/faults",
+                  json{{"api", "destroy_room"}, {"action", {{"http_status", 500}}}});
+  // Rule 3 matches anything: it takes the first call that rules 1 and 2 do not match.
+  CHECK(fixture.destroy("live-room").http_status == 500);
+  CHECK(fixture.destroy("live-room").code() == 0);
+  CHECK(fixture.destroy("live-room", 1400000000, "other-key").http_status == 503);
+  CHECK(fixture.destroy("second-room").code() == 100001);
+  CHECK(fixture.destroy("second-room").code() == 100001);
+  CHECK(fixture.destroy("second-room").code() == 0);
+  CHECK(fixture.control("GET", "/__emulator/faults").body["faults"].empty());
+}
+
+TEST_CASE("faults apply only to calls that passed every check through the body") {
+  Fixture fixture;
+  fixture.control("POST", "/__emulator/faults",
+                  json{{"api", "destroy_room"}, {"action", {{"error_code", 100001}}}});
+  CHECK(fixture.destroy("live-room", kApp, "wrong-key").code() == 70009);
+  CHECK(fixture.control("GET", "/__emulator/faults").body["faults"].size() == 1);
+  CHECK(fixture.destroy("live-room").code() == 100001);
+}
+
+TEST_CASE("fault after_apply: the destroy takes effect, the answer is lost, a retry gets 100004") {
+  Fixture fixture;
+  fixture.control("POST", "/__emulator/faults",
+                  json{{"api", "destroy_room"}, {"after_apply", true}, {"action", {{"http_status", 502}}}});
+  CHECK(fixture.destroy("live-room").http_status == 502);
+  CHECK(fixture.server.emulator().rooms().list(kApp)->size() == 1);  // it was destroyed
+  const auto retry = fixture.destroy("live-room");
+  CHECK(retry.code() == 100004);
+}
+
+TEST_CASE("GET and DELETE /__emulator/faults; bad rules are 400 naming the field") {
+  Fixture fixture;
+  fixture.control("POST", "/__emulator/faults",
+                  json{{"api", "destroy_room"}, {"room_id", "r"}, {"action", {{"error_code", 100001}}}});
+  const auto listed = fixture.control("GET", "/__emulator/faults").body["faults"];
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0]["room_id"] == "r");
+  CHECK(listed[0]["remaining"] == 1);
+  CHECK(fixture.control("DELETE", "/__emulator/faults").status == 200);
+  CHECK(fixture.control("GET", "/__emulator/faults").body["faults"].empty());
+  const std::vector<std::pair<json, std::string>> bad = {
+      {json{{"api", "create_room"}, {"action", {{"error_code", 1}}}}, "fault.api"},
+      {json{{"api", "destroy_room"}}, "fault.action"},
+      {json{{"api", "destroy_room"}, {"action", {{"http_status", 200}}}}, "http_status"},
+      {json{{"api", "destroy_room"}, {"action", {{"error_code", 1}, {"http_status", 502}}}}, "only one"},
+      {json{{"api", "destroy_room"}, {"count", 0}, {"action", {{"error_code", 1}}}}, "fault.count"},
+      {json{{"api", "destroy_room"}, {"action", {{"delay_ms", -1}}}}, "delay_ms"},
+      {json{{"api", "destroy_room"}, {"when", 1}, {"action", {{"error_code", 1}}}}, "unknown key \"when\""},
+  };
+  for (const auto& [rule, fragment] : bad) {
+    const auto answer = fixture.control("POST", "/__emulator/faults", rule);
+    INFO(rule.dump());
+    CHECK(answer.status == 400);
+    CHECK_THAT(answer.body["error"].get<std::string>(), Catch::Contains(fragment));
+  }
+}
+
+TEST_CASE("the journal records vendor calls with claims, and the answer sent") {
+  Fixture fixture;
+  fixture.destroy("live-room");
+  fixture.control("GET", "/__emulator/rooms");  // control calls are not journaled
+  const auto entries = fixture.control("GET", "/__emulator/requests").body["requests"];
+  REQUIRE(entries.size() == 1);
+  const auto& entry = entries[0];
+  CHECK(entry["seq"] == 1);
+  CHECK(entry["time"] == Approx(kNow));
+  CHECK(entry["method"] == "POST");
+  CHECK(entry["path"] == "/v4/live_engine_http_srv/destroy_room");
+  CHECK(entry["query"]["sdkappid"] == "88888888");
+  CHECK(entry["query"]["contenttype"] == "json");
+  CHECK(entry["body"] == R"({"RoomId":"live-room"})");
+  CHECK(entry["usersig"]["TLS.identifier"] == "admin");
+  CHECK(entry["usersig"]["TLS.sdkappid"] == kApp);
+  CHECK(entry["usersig"]["TLS.expire"] == 86400);
+  CHECK(entry["response"]["http_status"] == 200);
+  CHECK(entry["response"]["body"]["ErrorCode"] == 0);
+  CHECK(entry["response"]["dropped"] == false);
+  CHECK(entry["room_id"] == "live-room");
+  CHECK(entry["api"] == "destroy_room");
+}
+
+TEST_CASE("the journal says why a UserSig did not decode, and for 70009 what should be signed") {
+  Fixture fixture;
+  testing::send(*fixture.client, testing::destroyRoomRequest(kApp, "admin", kKey, "r", kNow)
+                                      .set("usersig", "garbage!"));
+  fixture.destroy("live-room", kApp, "a-wrong-key");
+  const auto entries = fixture.control("GET", "/__emulator/requests").body["requests"];
+  REQUIRE(entries.size() == 2);
+  CHECK_THAT(entries[0]["usersig"]["error"].get<std::string>(), Catch::Contains("base64"));
+  const std::string problem = entries[1]["usersig"]["problem"].get<std::string>();
+  CHECK_THAT(problem, Catch::Contains("TLS.identifier:admin\\nTLS.sdkappid:88888888\\nTLS.time:1700000000\\nTLS.expire:86400\\n"));
+  // Never the key, never the correct signature.
+  const std::string all = entries.dump();
+  CHECK(all.find(kKey) == std::string::npos);
+  const auto correct = protocol::userSigSignature(
+      kKey, protocol::userSigSignedText("admin", kApp, kNow, 86400));
+  CHECK(all.find(correct) == std::string::npos);
+}
+
+TEST_CASE("the journal is a bounded ring, filterable, and can be cleared") {
+  auto options = frozen();
+  options.journal_size = 3;
+  Fixture fixture(options);
+  fixture.destroy("a");
+  fixture.destroy("b");
+  fixture.destroy("c", 1400000000, "other-key");
+  fixture.destroy("d");
+  const auto all = fixture.control("GET", "/__emulator/requests").body["requests"];
+  REQUIRE(all.size() == 3);
+  CHECK(all[0]["room_id"] == "b");
+  CHECK(all[2]["room_id"] == "d");
+  CHECK(fixture.control("GET", "/__emulator/requests?sdkappid=1400000000").body["requests"].size() == 1);
+  CHECK(fixture.control("GET", "/__emulator/requests?room_id=d").body["requests"].size() == 1);
+  CHECK(fixture.control("GET", "/__emulator/requests?api=destroy_room").body["requests"].size() == 3);
+  CHECK(fixture.control("GET", "/__emulator/requests?api=get_room_info").body["requests"].empty());
+  CHECK(fixture.control("DELETE", "/__emulator/requests").status == 200);
+  CHECK(fixture.control("GET", "/__emulator/requests").body["requests"].empty());
+}
+
+TEST_CASE("clock: GET, freeze at an instant, advance, back to real time; bad input is 400") {
+  Fixture fixture;
+  CHECK(fixture.control("GET", "/__emulator/clock").body ==
+        json{{"now", static_cast<double>(kNow)}, {"mode", "manual"}});
+  CHECK(fixture.control("POST", "/__emulator/clock", json{{"now", 1800000000.5}}).body["now"] ==
+        1800000000.5);
+  CHECK(fixture.control("POST", "/__emulator/clock", json{{"advance_seconds", 10}}).body["now"] ==
+        1800000010.5);
+  const auto real = fixture.control("POST", "/__emulator/clock", json{{"mode", "real"}});
+  CHECK(real.body["mode"] == "real");
+  const auto advanced = fixture.control("POST", "/__emulator/clock", json{{"advance_seconds", 3600}});
+  CHECK(advanced.body["mode"] == "manual");
+  CHECK(advanced.body["now"].get<double>() > real.body["now"].get<double>() + 3599);
+  for (const json& bad : {json{{"advance_seconds", -1}}, json{{"now", "soon"}}, json::object(),
+                          json{{"now", 1}, {"mode", "real"}}, json{{"mode", "fast"}}}) {
+    CHECK(fixture.control("POST", "/__emulator/clock", bad).status == 400);
+  }
+}
+
+TEST_CASE("one clock: a UserSig with expire 60 is accepted, 61 s later it is 70001") {
+  Fixture fixture;
+  auto request = testing::destroyRoomRequest(kApp, "admin", kKey, "live-room", kNow, 60);
+  CHECK(testing::send(*fixture.client, request.withBody(R"({"RoomId":"none"})")).code() == 100004);
+  fixture.control("POST", "/__emulator/clock", json{{"advance_seconds", 60}});
+  CHECK(testing::send(*fixture.client, request).code() == 100004);  // equality is still valid
+  fixture.control("POST", "/__emulator/clock", json{{"advance_seconds", 1}});
+  CHECK(testing::send(*fixture.client, request).code() == 70001);
+}
+
+TEST_CASE("one clock: the limiter on a frozen clock admits exactly N, then again after 1 s") {
+  auto options = frozen();
+  options.rate_limit = 3;
+  Fixture fixture(options);
+  for (int i = 0; i < 3; ++i) CHECK(fixture.destroy("none").code() == 100004);
+  CHECK(fixture.destroy("none").code() == 60007);
+  fixture.control("POST", "/__emulator/clock", json{{"advance_seconds", 0.999}});
+  CHECK(fixture.destroy("none").code() == 60007);
+  fixture.control("POST", "/__emulator/clock", json{{"advance_seconds", 0.001}});
+  for (int i = 0; i < 3; ++i) CHECK(fixture.destroy("none").code() == 100004);
+  CHECK(fixture.destroy("none").code() == 60007);
+}
+
+TEST_CASE("reset returns every stateful part to its configured initial state") {
+  auto options = frozen();
+  options.rate_limit = 1;
+  Fixture fixture(options);
+  // Every part the emulator registers is covered here; a new part fails this line until its state
+  // is added below.
+  CHECK(fixture.server.emulator().statefulParts() ==
+        std::vector<std::string>{"clock", "rate_limiter", "app_status", "rooms", "faults", "journal"});
+  // clock, rate limiter, rooms, journal:
+  CHECK(fixture.destroy("live-room").code() == 0);
+  CHECK(fixture.destroy("second-room").code() == 60007);
+  fixture.control("POST", "/__emulator/clock", json{{"now", 1800000000}});
+  // faults, app status, more rooms:
+  fixture.control("POST", "/__emulator/faults",
+                  json{{"api", "destroy_room"}, {"action", {{"error_code", 100001}}}});
+  fixture.control("POST", "/__emulator/scenarios",
+                  json{{"apps", {{{"sdkappid", 1400000000}, {"status", "disabled"}}}},
+                       {"rooms", {{{"sdkappid", kApp}, {"room_id", "extra"}, {"owner", "admin"}}}}});
+
+  const auto reset = fixture.control("POST", "/__emulator/reset");
+  CHECK(reset.status == 200);
+  CHECK(fixture.control("GET", "/__emulator/clock").body["now"] == static_cast<double>(kNow));
+  CHECK(fixture.control("GET", "/__emulator/faults").body["faults"].empty());
+  CHECK(fixture.control("GET", "/__emulator/requests").body["requests"].empty());
+  CHECK(roomIds(fixture.control("GET", "/__emulator/rooms?sdkappid=88888888").body) ==
+        std::set<std::string>{"live-room", "second-room"});
+  CHECK(fixture.destroy("live-room").code() == 0);  // limiter forgot, no fault, room is back
+  CHECK(fixture.destroy("live-room", 1400000000, "other-key").code() == 0);  // app active again
+}
+
+TEST_CASE("POST /__emulator/scenarios applies rooms, faults, clock and app statuses") {
+  Fixture fixture;
+  const auto applied = fixture.control(
+      "POST", "/__emulator/scenarios",
+      json{{"description", "test"},
+           {"rooms", {{{"sdkappid", kApp}, {"room_id", "meeting"}, {"owner", "admin"}, {"type", "Conference"}}}},
+           {"faults", {{{"api", "destroy_room"}, {"room_id", "live-room"}, {"action", {{"error_code", 100001}}}}}},
+           {"clock", {{"now", 1700000100}}},
+           {"apps", {{{"sdkappid", 1400000000}, {"status", "expired"}}}}});
+  CHECK(applied.status == 200);
+  CHECK(fixture.destroy("meeting").code() == 100006);
+  CHECK(fixture.destroy("live-room").code() == 100001);
+  CHECK(fixture.destroy("live-room", 1400000000, "other-key").code() == 60020);
+  CHECK(fixture.control("GET", "/__emulator/clock").body["now"] == 1700000100.0);
+  const auto bad = fixture.control("POST", "/__emulator/scenarios", json{{"roms", json::array()}});
+  CHECK(bad.status == 400);
+  CHECK_THAT(bad.body["error"].get<std::string>(), Catch::Contains("unknown key \"roms\""));
+}
+
+TEST_CASE("start-up scenarios are part of the initial state that reset returns to") {
+  auto options = frozen();
+  auto scenario = domain::parseScenario(
+      json{{"faults", {{{"api", "destroy_room"}, {"action", {{"error_code", 100001}}}}}}},
+      config().apps);
+  REQUIRE(scenario.ok());
+  options.scenarios.push_back(scenario.value());
+  Fixture fixture(options);
+  CHECK(fixture.destroy("live-room").code() == 100001);
+  CHECK(fixture.destroy("live-room").code() == 0);
+  fixture.control("POST", "/__emulator/reset");
+  CHECK(fixture.destroy("live-room").code() == 100001);
+}
+
+TEST_CASE("with --control-token the control API needs the bearer token: 401 without, 403 wrong") {
+  http::ServerSettings settings;
+  settings.control.token = "s3cret";
+  Fixture fixture(frozen(), settings);
+  CHECK(fixture.control("GET", "/__emulator/health").status == 401);
+  CHECK(fixture.control("GET", "/__emulator/health", nullptr, {{"Authorization", "Bearer nope"}}).status == 403);
+  CHECK(fixture.control("GET", "/__emulator/health", nullptr, {{"Authorization", "Bearer s3cret"}}).status == 200);
+  CHECK(fixture.destroy("live-room").code() == 0);  // the vendor API itself needs no token
+}
+
+TEST_CASE("without a token only loopback peers may use the control API") {
+  CHECK(http::isLoopbackAddress("127.0.0.1"));
+  CHECK(http::isLoopbackAddress("127.3.2.1"));
+  CHECK(http::isLoopbackAddress("::1"));
+  CHECK(http::isLoopbackAddress("::ffff:127.0.0.1"));
+  CHECK_FALSE(http::isLoopbackAddress("10.0.0.7"));
+  CHECK_FALSE(http::isLoopbackAddress("::ffff:192.168.1.2"));
+}
+
+TEST_CASE("unknown control calls are 404 with a hint") {
+  Fixture fixture;
+  const auto answer = fixture.control("GET", "/__emulator/nope");
+  CHECK(answer.status == 404);
+  CHECK_THAT(answer.body["error"].get<std::string>(), Catch::Contains("not a control call"));
+}
+
+TEST_CASE("the request log has one line per call with the essentials, never the key or UserSig") {
+  for (const auto format : {http::LogFormat::kText, http::LogFormat::kJson}) {
+    std::FILE* file = std::tmpfile();
+    REQUIRE(file != nullptr);
+    http::RequestLog log(format, file);
+    domain::ApiAnswer answer;
+    answer.api = "destroy_room";
+    answer.sdkappid = kApp;
+    answer.identifier = "admin\n\"forged";
+    answer.room_id = "live-room";
+    answer.envelope.error_code = 100004;
+    answer.envelope.request_id = "Id-00000000000000000000000000000000-O-Seq-7";
+    log.write(answer, std::chrono::microseconds(1500));
+    std::rewind(file);
+    char buffer[1024] = {};
+    const auto length = std::fread(buffer, 1, sizeof(buffer) - 1, file);
+    std::fclose(file);
+    const std::string line(buffer, length);
+    CHECK(std::count(line.begin(), line.end(), '\n') == 1);  // the identifier cannot split it
+    for (const char* field : {"Id-00000000000000000000000000000000-O-Seq-7", "destroy_room",
+                              "88888888", "live-room", "100004", "1.500"}) {
+      CHECK_THAT(line, Catch::Contains(field));
+    }
+    if (format == http::LogFormat::kJson) CHECK_FALSE(json::parse(line, nullptr, false).is_discarded());
+  }
+}
