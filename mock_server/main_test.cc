@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdio>
+#include <algorithm>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -174,4 +175,31 @@ TEST_CASE("--help and --version exit 0") {
   Emulator version({"--version"});
   CHECK(version.firstLine(5000) == "live-emulator " LIVE_VERSION);
   CHECK(version.wait(5000) == 0);
+}
+
+TEST_CASE("a bad scenario file exits 78 naming the file and the field") {
+  const std::string path = "main_test_scenario.json";
+  std::ofstream(path) << R"({"faults": [{"api": "destroy_room", "action": {"http_status": 200}}]})";
+  Emulator emulator({"--scenario", path, "--port", "0"});
+  CHECK(emulator.wait(5000) == 78);
+  CHECK_THAT(emulator.readStderr(),
+             Catch::StartsWith("live-emulator: main_test_scenario.json: faults[0].action.http_status"));
+  std::remove(path.c_str());
+}
+
+TEST_CASE("the request log: one line per vendor call on stderr, never the UserSig") {
+  Emulator emulator({"--port", "0", "--log-format", "json"});
+  const int port = portOf(emulator.firstLine(5000));
+  httplib::Client client("127.0.0.1", port);
+  const auto request = live::testing::sampleRequest(nowSeconds());
+  CHECK(live::testing::send(client, request).code() == 0);
+  emulator.signal(SIGTERM);
+  REQUIRE(emulator.wait(10000) == 0);
+  const std::string log = emulator.readStderr();
+  CHECK(std::count(log.begin(), log.end(), '\n') == 1);
+  CHECK_THAT(log, Catch::Contains(R"("api":"destroy_room","sdkappid":88888888,"identifier":"admin","room_id":"live-room","error_code":0)"));
+  const auto usersig = std::find_if(request.query.begin(), request.query.end(),
+                                    [](const auto& entry) { return entry.first == "usersig"; });
+  CHECK(log.find(usersig->second) == std::string::npos);
+  CHECK(log.find("emulator-secret-key") == std::string::npos);
 }
