@@ -1,17 +1,196 @@
-// live-client: the reference client's command line. This first cut has `usersig`, which generates
-// a TLSSigAPIv2 UserSig from the same settings the other commands will use.
+// live-client: the reference client's command line (interfaces.md, "live-client").
+//   destroy-room [ROOM_ID...]   dissolve rooms (from arguments, or one per line on stdin)
+//   usersig                     print a UserSig for the settings
+//   verify-usersig USERSIG      say whether a UserSig is valid for the settings, and if not, why
 #include <CLI/CLI.hpp>
+#include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
 
+#include "live_client.h"
 #include "protocol/usersig.h"
 
 namespace {
 
+constexpr int kExitOk = 0;
+constexpr int kExitApiError = 1;
+constexpr int kExitTransport = 2;
 constexpr int kExitUsage = 64;
+
+std::int64_t nowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string when(std::int64_t unix_seconds) {
+  return fmt::format("{} ({:%Y-%m-%d %H:%M:%S} UTC)", unix_seconds,
+                     std::chrono::sys_seconds(std::chrono::seconds(unix_seconds)));
+}
+
+// Settings shared by the subcommands; each may come from the environment.
+struct Settings {
+  std::string endpoint;
+  std::uint32_t sdkappid = 0;
+  std::string identifier;
+  std::string secret_key;
+  std::string usersig;
+};
+
+CLI::Option* addSdkAppId(CLI::App* command, Settings& settings) {
+  return command->add_option("--sdkappid", settings.sdkappid, "SDKAppID")->envname("LIVE_SDKAPPID");
+}
+CLI::Option* addIdentifier(CLI::App* command, Settings& settings) {
+  return command->add_option("--identifier", settings.identifier, "App admin account")
+      ->envname("LIVE_IDENTIFIER");
+}
+CLI::Option* addSecretKey(CLI::App* command, Settings& settings) {
+  return command->add_option("--secret-key", settings.secret_key, "the app's secret key")
+      ->envname("LIVE_SECRET_KEY");
+}
+
+int destroyRooms(const Settings& settings, std::vector<std::string> rooms, unsigned concurrency,
+                 const live::client::ClientOptions& base) {
+  live::client::ClientOptions options = base;
+  options.endpoint = settings.endpoint;
+  options.sdkappid = settings.sdkappid;
+  options.identifier = settings.identifier;
+  if (!settings.usersig.empty()) {
+    const std::string usersig = settings.usersig;
+    options.usersig_provider = [usersig] { return usersig; };
+  } else {
+    options.secret_key = settings.secret_key;
+  }
+  auto client = live::client::LiveClient::create(options);
+  if (!client) {
+    std::fprintf(stderr, "live-client: %s\n", client.error().c_str());
+    return kExitUsage;
+  }
+  if (rooms.empty() || (rooms.size() == 1 && rooms[0] == "-")) {
+    rooms.clear();
+    for (std::string line; std::getline(std::cin, line);) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (!line.empty()) rooms.push_back(line);
+    }
+  }
+
+  const bool progress = isatty(STDERR_FILENO) != 0 && rooms.size() > 1;
+  std::mutex output_mutex;
+  std::atomic<std::size_t> next{0};
+  std::size_t done = 0, destroyed = 0, already = 0;
+  std::map<std::string, std::size_t> failures;  // by ErrorCode or transport kind
+  bool api_error = false, transport_error = false;
+
+  const auto work = [&] {
+    for (std::size_t index = next++; index < rooms.size(); index = next++) {
+      const auto result = client.value()->destroyRoom(rooms[index]);
+      std::lock_guard lock(output_mutex);
+      std::fputs((result.toJson().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n").c_str(), stdout);
+      std::fflush(stdout);
+      ++done;
+      using Outcome = live::client::DestroyResult::Outcome;
+      switch (result.outcome) {
+        case Outcome::kDestroyed: ++destroyed; break;
+        case Outcome::kAlreadyDestroyed: ++already; break;
+        case Outcome::kApiError:
+          api_error = true;
+          ++failures[std::to_string(result.error_code)];
+          break;
+        case Outcome::kTransportError:
+          transport_error = true;
+          ++failures[std::string(live::client::toString(result.transport))];
+          break;
+      }
+      if (progress) {
+        std::fprintf(stderr, "\r%zu/%zu done: %zu destroyed, %zu already gone, %zu failed", done,
+                     rooms.size(), destroyed, already, done - destroyed - already);
+        std::fflush(stderr);
+      }
+    }
+  };
+  std::vector<std::thread> workers;
+  for (unsigned i = 1; i < std::max(1u, concurrency); ++i) workers.emplace_back(work);
+  work();
+  for (auto& worker : workers) worker.join();
+
+  if (progress) std::fputs("\n", stderr);
+  if (rooms.size() > 1) {
+    std::string failed;
+    for (const auto& [kind, count] : failures) failed += fmt::format("{}{} x{}", failed.empty() ? " (" : ", ", kind, count);
+    if (!failed.empty()) failed += ")";
+    std::fprintf(stderr, "summary: %zu rooms: %zu destroyed, %zu already gone, %zu failed%s\n",
+                 rooms.size(), destroyed, already, rooms.size() - destroyed - already, failed.c_str());
+  }
+  if (transport_error) return kExitTransport;
+  if (api_error) return kExitApiError;
+  return kExitOk;
+}
+
+// Prints each check of the UserSig against the settings; returns whether all passed.
+bool verifyUserSig(const std::string& usersig, const Settings& settings, bool check_sdkappid,
+                   bool check_identifier, bool check_key, std::int64_t now) {
+  const auto claims = live::protocol::decodeUserSig(usersig);
+  if (!claims) {
+    std::printf("decode: FAILED: %s (the emulator and the service answer 70003)\n", claims.error().c_str());
+    std::printf("verdict: invalid\n");
+    return false;
+  }
+  const auto& c = claims.value();
+  std::printf("decoded: TLS.ver %s, TLS.identifier \"%s\", TLS.sdkappid %llu, TLS.time %s, "
+              "TLS.expire %lld%s\n",
+              c.version.c_str(), c.identifier.c_str(), static_cast<unsigned long long>(c.sdkappid),
+              when(c.time).c_str(), static_cast<long long>(c.expire),
+              c.userbuf ? fmt::format(", TLS.userbuf \"{}\"", *c.userbuf).c_str() : "");
+  bool valid = true;
+  if (check_sdkappid) {
+    if (c.sdkappid == settings.sdkappid) {
+      std::printf("sdkappid: ok\n");
+    } else {
+      valid = false;
+      std::printf("sdkappid: MISMATCH: issued for %llu, expected %u (70014)\n",
+                  static_cast<unsigned long long>(c.sdkappid), settings.sdkappid);
+    }
+  }
+  if (check_identifier) {
+    if (c.identifier == settings.identifier) {
+      std::printf("identifier: ok\n");
+    } else {
+      valid = false;
+      std::printf("identifier: MISMATCH: issued for \"%s\", expected \"%s\" (70013)\n",
+                  c.identifier.c_str(), settings.identifier.c_str());
+    }
+  }
+  if (c.expiredAt(now)) {
+    valid = false;
+    std::printf("expiry: EXPIRED: valid until %s, now is %s (70001)\n", when(c.validUntil()).c_str(),
+                when(now).c_str());
+  } else {
+    std::printf("expiry: ok, valid until %s\n", when(c.validUntil()).c_str());
+  }
+  if (check_key) {
+    if (live::protocol::userSigSignatureMatches(c, settings.secret_key)) {
+      std::printf("signature: ok\n");
+    } else {
+      valid = false;
+      std::printf("signature: MISMATCH: TLS.sig is not the HMAC-SHA256 of the signed text under "
+                  "this secret key (70009); the signed text is %s\n",
+                  nlohmann::json(live::protocol::userSigSignedText(c)).dump().c_str());
+    }
+  } else {
+    std::printf("signature: not checked (give --secret-key)\n");
+  }
+  std::printf("verdict: %s\n", valid ? "valid" : "invalid");
+  return valid;
+}
 
 }  // namespace
 
@@ -20,44 +199,109 @@ int main(int argc, char** argv) {
                "live-client"};
   cli.set_version_flag("--version", std::string(LIVE_VERSION));
   cli.require_subcommand(1);
+  // Each subcommand binds its own settings: CLI11 applies environment values to every subcommand's
+  // options, which would overwrite a shared variable set by the command line of another.
+  Settings settings;
+  Settings usersig_settings;
+  Settings verify_settings;
 
-  std::uint32_t sdkappid = 0;
-  std::string identifier;
-  std::string secret_key;
+  // destroy-room
+  std::vector<std::string> rooms;
+  unsigned concurrency = 1;
+  live::client::ClientOptions options;
+  options.max_requests_per_second = 190;
+  std::int64_t timeout_ms = 3000, deadline_ms = 20000, initial_backoff_ms = 100, max_backoff_ms = 2000;
+  auto* destroy = cli.add_subcommand("destroy-room", "Dissolve rooms (arguments, or one id per line on stdin)");
+  destroy->add_option("ROOM_ID", rooms, "room ids; none or '-' reads stdin");
+  destroy->add_option("--endpoint", settings.endpoint, "base URL, e.g. http://127.0.0.1:9000")
+      ->envname("LIVE_ENDPOINT")
+      ->required();
+  addSdkAppId(destroy, settings)->required();
+  addIdentifier(destroy, settings)->required();
+  auto* key = addSecretKey(destroy, settings);
+  auto* sig = destroy->add_option("--usersig", settings.usersig, "a ready UserSig instead of --secret-key")
+                  ->envname("LIVE_USERSIG");
+  key->excludes(sig);
+  destroy->add_option("--concurrency", concurrency, "rooms in flight at once")
+      ->check(CLI::Range(1u, 256u))
+      ->capture_default_str();
+  destroy->add_option("--max-rate", options.max_requests_per_second,
+                      "most requests started per second (0 = no pacing); the documented limit is 200")
+      ->check(CLI::Range(0u, 100000u))
+      ->capture_default_str();
+  destroy->add_option("--max-attempts", options.retry.max_attempts, "attempts per room, retries included")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  destroy->add_option("--timeout-ms", timeout_ms, "connect and read timeout per attempt")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{600000}))
+      ->capture_default_str();
+  destroy->add_option("--deadline-ms", deadline_ms, "overall time budget per room")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{3600000}))
+      ->capture_default_str();
+  destroy->add_option("--initial-backoff-ms", initial_backoff_ms, "wait before the first retry")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{60000}))
+      ->capture_default_str();
+  destroy->add_option("--max-backoff-ms", max_backoff_ms, "cap on any wait between attempts")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{600000}))
+      ->capture_default_str();
+
+  // usersig
   std::int64_t expire = 86400 * 180;
-  auto* usersig = cli.add_subcommand("usersig", "Print a UserSig for --identifier, signed with "
-                                                "--secret-key");
-  usersig->add_option("--sdkappid", sdkappid, "SDKAppID")->envname("LIVE_SDKAPPID")->required();
-  usersig->add_option("--identifier", identifier, "the App admin account the UserSig is for")
-      ->envname("LIVE_IDENTIFIER")
-      ->required();
-  usersig->add_option("--secret-key", secret_key, "the app's secret key")
-      ->envname("LIVE_SECRET_KEY")
-      ->required();
+  auto* usersig = cli.add_subcommand("usersig", "Print a UserSig for --identifier, signed with --secret-key");
+  addSdkAppId(usersig, usersig_settings)->required();
+  addIdentifier(usersig, usersig_settings)->required();
+  addSecretKey(usersig, usersig_settings)->required();
   usersig->add_option("--expire", expire, "validity in seconds")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{10} * 365 * 86400))
       ->capture_default_str();
+
+  // verify-usersig
+  std::string to_verify;
+  std::int64_t verify_now = 0;
+  auto* verify = cli.add_subcommand("verify-usersig",
+                                    "Decode a UserSig and say whether it is valid for the settings");
+  verify->add_option("USERSIG", to_verify, "the UserSig as sent in the usersig parameter")->required();
+  auto* verify_sdkappid = addSdkAppId(verify, verify_settings);
+  auto* verify_identifier = addIdentifier(verify, verify_settings);
+  addSecretKey(verify, verify_settings);
+  verify->add_option("--now", verify_now, "Unix seconds to check expiry against (default: now)");
 
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
     std::fputs(cli.help().c_str(), stdout);
-    return 0;
+    return kExitOk;
   } catch (const CLI::CallForVersion&) {
     std::printf("live-client %s\n", LIVE_VERSION);
-    return 0;
+    return kExitOk;
   } catch (const CLI::ParseError& error) {
     std::fprintf(stderr, "live-client: %s (see --help)\n", error.what());
     return kExitUsage;
   }
 
-  if (usersig->parsed()) {
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
-    std::printf("%s\n", live::protocol::generateUserSig(
-                            {sdkappid, secret_key, identifier, now, expire, std::nullopt})
-                            .c_str());
+  if (destroy->parsed()) {
+    if (settings.secret_key.empty() && settings.usersig.empty()) {
+      std::fprintf(stderr, "live-client: give --secret-key or --usersig (see --help)\n");
+      return kExitUsage;
+    }
+    options.connect_timeout = options.read_timeout = std::chrono::milliseconds(timeout_ms);
+    options.retry.deadline = std::chrono::milliseconds(deadline_ms);
+    options.retry.initial_backoff = std::chrono::milliseconds(initial_backoff_ms);
+    options.retry.max_backoff = std::chrono::milliseconds(max_backoff_ms);
+    return destroyRooms(settings, rooms, concurrency, options);
   }
-  return 0;
+  if (usersig->parsed()) {
+    std::printf("%s\n", live::protocol::generateUserSig(
+                            {usersig_settings.sdkappid, usersig_settings.secret_key,
+                             usersig_settings.identifier, nowSeconds(), expire, std::nullopt})
+                            .c_str());
+    return kExitOk;
+  }
+  // A setting given on the command line or in the environment is checked; others are not.
+  const bool valid = verifyUserSig(to_verify, verify_settings,
+                                   verify_sdkappid->count() > 0 || std::getenv("LIVE_SDKAPPID") != nullptr,
+                                   verify_identifier->count() > 0 || std::getenv("LIVE_IDENTIFIER") != nullptr,
+                                   !verify_settings.secret_key.empty(),
+                                   verify_now != 0 ? verify_now : nowSeconds());
+  return valid ? kExitOk : kExitApiError;
 }

@@ -12,6 +12,15 @@ namespace {
 
 using json = nlohmann::json;
 
+// A JSON integer >= 0, however it was built (parsed text gives unsigned, C++ ints give signed).
+std::optional<std::uint64_t> nonNegative(const json& value) {
+  if (value.is_number_unsigned()) return value.get<std::uint64_t>();
+  if (value.is_number_integer() && value.get<std::int64_t>() >= 0) {
+    return static_cast<std::uint64_t>(value.get<std::int64_t>());
+  }
+  return std::nullopt;
+}
+
 Failure invalid(const std::string& path, std::string_view what) {
   return Failure{fmt::format("{}: {}", path, what)};
 }
@@ -36,10 +45,11 @@ Result<FaultRule> parseFaultRule(const json& value, const std::string& path) {
   }
   rule.api = api->get<std::string>();
   if (const auto sdkappid = value.find("sdkappid"); sdkappid != value.end()) {
-    if (!sdkappid->is_number_unsigned() || sdkappid->get<std::uint64_t>() > UINT32_MAX) {
+    const auto number = nonNegative(*sdkappid);
+    if (!number || *number > UINT32_MAX) {
       return invalid(path + ".sdkappid", "expected an integer in 0..4294967295");
     }
-    rule.sdkappid = static_cast<SdkAppId>(sdkappid->get<std::uint64_t>());
+    rule.sdkappid = static_cast<SdkAppId>(*number);
   }
   if (const auto room_id = value.find("room_id"); room_id != value.end()) {
     if (!room_id->is_string() || room_id->get_ref<const std::string&>().empty()) {
@@ -48,11 +58,11 @@ Result<FaultRule> parseFaultRule(const json& value, const std::string& path) {
     rule.room_id = room_id->get<std::string>();
   }
   if (const auto count = value.find("count"); count != value.end()) {
-    if (!count->is_number_unsigned() || count->get<std::uint64_t>() < 1 ||
-        count->get<std::uint64_t>() > 1'000'000) {
+    const auto number = nonNegative(*count);
+    if (!number || *number < 1 || *number > 1'000'000) {
       return invalid(path + ".count", "expected an integer in 1..1000000");
     }
-    rule.count = static_cast<std::uint32_t>(count->get<std::uint64_t>());
+    rule.count = static_cast<std::uint32_t>(*number);
   }
   if (const auto after_apply = value.find("after_apply"); after_apply != value.end()) {
     if (!after_apply->is_boolean()) return invalid(path + ".after_apply", "expected true or false");
@@ -88,12 +98,12 @@ Result<FaultRule> parseFaultRule(const json& value, const std::string& path) {
       rule.action.drop_connection = true;
       ++kinds;
     } else if (key == "delay_ms") {
-      if (!field.is_number_unsigned() ||
-          field.get<std::uint64_t>() > static_cast<std::uint64_t>(kMaxFaultDelay.count())) {
+      const auto number = nonNegative(field);
+      if (!number || *number > static_cast<std::uint64_t>(kMaxFaultDelay.count())) {
         return invalid(action_path + ".delay_ms",
                        fmt::format("expected an integer in 0..{}", kMaxFaultDelay.count()));
       }
-      rule.action.delay = std::chrono::milliseconds(field.get<std::int64_t>());
+      rule.action.delay = std::chrono::milliseconds(static_cast<std::int64_t>(*number));
     } else {
       return invalid(action_path, fmt::format("unknown key \"{}\" (allowed: error_code, "
                                               "http_status, drop_connection, delay_ms)",
