@@ -1,11 +1,6 @@
 // live-emulator as a process: the listening line on --port 0, the vendor's sample request against
 // the embedded default, SIGTERM finishing an in-flight request and exiting 0, and exit codes.
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -15,84 +10,18 @@
 #include <string>
 #include <vector>
 
+#include "testing/child_process.h"
 #include "testing/raw_socket.h"
 #include "testing/vendor_request.h"
 
-extern char** environ;
-
 namespace {
 
-// A child live-emulator with its stdout and stderr captured through pipes.
-class Emulator {
+// live-emulator as a child process.
+class Emulator : public live::testing::ChildProcess {
  public:
-  explicit Emulator(std::vector<std::string> arguments) {
-    arguments.insert(arguments.begin(), LIVE_EMULATOR_PATH);
-    std::vector<char*> argv;
-    for (auto& argument : arguments) argv.push_back(argument.data());
-    argv.push_back(nullptr);
-    int out[2];
-    int err[2];
-    REQUIRE(pipe(out) == 0);
-    REQUIRE(pipe(err) == 0);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
-    posix_spawn_file_actions_addclose(&actions, out[0]);
-    posix_spawn_file_actions_addclose(&actions, err[0]);
-    REQUIRE(posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) == 0);
-    posix_spawn_file_actions_destroy(&actions);
-    close(out[1]);
-    close(err[1]);
-    stdout_ = out[0];
-    stderr_ = err[0];
-  }
-  ~Emulator() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    close(stdout_);
-    close(stderr_);
-  }
-
-  // The first stdout line, waiting at most `timeout_ms` for it.
-  std::string firstLine(int timeout_ms) {
-    std::string line;
-    char c = 0;
-    while (line.find('\n') == std::string::npos) {
-      pollfd descriptor{stdout_, POLLIN, 0};
-      if (poll(&descriptor, 1, timeout_ms) <= 0 || read(stdout_, &c, 1) != 1) break;
-      line += c;
-    }
-    if (!line.empty() && line.back() == '\n') line.pop_back();
-    return line;
-  }
-  std::string readStderr() {
-    std::string text;
-    char buffer[1024];
-    ssize_t count = 0;
-    while ((count = read(stderr_, buffer, sizeof(buffer))) > 0) text.append(buffer, static_cast<std::size_t>(count));
-    return text;
-  }
-  void signal(int number) { kill(pid_, number); }
-  // The exit status once the process ends, or -1 if it is still running after `timeout_ms`.
-  int wait(int timeout_ms) {
-    for (int waited = 0; waited <= timeout_ms; waited += 10) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      poll(nullptr, 0, 10);
-    }
-    return -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int stdout_ = -1;
-  int stderr_ = -1;
+  explicit Emulator(const std::vector<std::string>& arguments)
+      : ChildProcess(LIVE_EMULATOR_PATH, arguments) {}
+  std::string firstLine(int timeout_ms) { return readLine(timeout_ms); }
 };
 
 int portOf(const std::string& line) {
