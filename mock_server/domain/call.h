@@ -2,6 +2,7 @@
 // and the outcome that becomes the envelope.
 #pragma once
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -51,7 +52,7 @@ struct CallContext {
   std::string_view identifier;       // row 7
   std::string_view usersig;          // row 8
   const App* app = nullptr;          // row 9
-  std::optional<protocol::UserSigClaims> claims;  // row 11
+  std::shared_ptr<const protocol::UserSigClaims> claims;  // row 11
   std::string usersig_problem;       // why the UserSig did not decode or verify, for the journal
   nlohmann::json body;               // row 18
   std::string room_id;               // row 19, for APIs that address a room

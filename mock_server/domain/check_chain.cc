@@ -236,13 +236,13 @@ std::optional<Outcome> CheckChain::appIsActive(CallContext& context) const {
 }
 
 std::optional<Outcome> CheckChain::userSigDecodes(CallContext& context) const {
-  auto claims = protocol::decodeUserSig(context.usersig);
-  if (!claims) {
-    context.usersig_problem = claims.error();
+  auto decoded = usersigs_.decode(context.usersig);
+  if (!decoded.claims) {
+    context.usersig_problem = decoded.error;
     return Outcome::reject(ErrorCode::kUserSigInvalid,
-                           fmt::format("the UserSig cannot be decoded: {}", claims.error()));
+                           fmt::format("the UserSig cannot be decoded: {}", decoded.error));
   }
-  context.claims = std::move(claims).value();
+  context.claims = std::move(decoded.claims);
   return std::nullopt;
 }
 
@@ -274,7 +274,7 @@ std::optional<Outcome> CheckChain::userSigNotExpired(CallContext& context) const
 }
 
 std::optional<Outcome> CheckChain::userSigSignatureValid(CallContext& context) const {
-  if (protocol::userSigSignatureMatches(*context.claims, context.app->secret_key)) {
+  if (usersigs_.signatureMatches(context.usersig, *context.claims, context.app->secret_key)) {
     return std::nullopt;
   }
   // The journal shows the text that should have been signed; never the key or a correct HMAC.

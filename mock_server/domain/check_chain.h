@@ -12,6 +12,7 @@
 #include "domain/call.h"
 #include "domain/config.h"
 #include "domain/rate_limiter.h"
+#include "domain/usersig_cache.h"
 
 namespace live::domain {
 
@@ -69,6 +70,7 @@ class CheckChain {
   std::vector<std::uint32_t> limits_;
   RateLimiter& limiter_;
   CheckOptions options_;
+  mutable UserSigCache usersigs_;
 };
 
 }  // namespace live::domain

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -37,7 +38,7 @@ struct JournalEntry {
   std::optional<SdkAppId> sdkappid;
   std::string identifier;
   std::string room_id;
-  std::optional<protocol::UserSigClaims> usersig_claims;
+  std::shared_ptr<const protocol::UserSigClaims> usersig_claims;
   std::string usersig_problem;  // why it did not decode, or the text that should have been signed
   // What was answered.
   std::int64_t error_code = 0;

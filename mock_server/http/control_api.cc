@@ -123,31 +123,40 @@ void installControlApi(httplib::Server& server, domain::Emulator& emulator, Cont
                reply(response, 200, json{{"rooms", list}});
              }));
 
+  // One room object, or {"rooms":[room objects]} added all or nothing.
   server.Post("/__emulator/rooms", guarded([&emulator](const httplib::Request& request, httplib::Response& response) {
                 auto body = jsonBody(request, response);
                 if (!body) return;
-                if (body->is_object() && body->contains("sdkappid") &&
-                    (*body)["sdkappid"].is_number_unsigned() &&
-                    !emulator.config().findApp(static_cast<domain::SdkAppId>(
-                        std::min<std::uint64_t>((*body)["sdkappid"].get<std::uint64_t>(), UINT32_MAX)))) {
-                  return fail(response, 404,
-                              fmt::format("no app {} is configured", (*body)["sdkappid"].dump()));
+                const bool batch = body->is_object() && body->contains("rooms");
+                if (batch && (body->size() != 1 || !(*body)["rooms"].is_array())) {
+                  return fail(response, 400, R"(expected a room object or {"rooms":[room objects]})");
                 }
-                auto parsed = domain::parseRoom(*body, "room", emulator.config().apps);
-                if (!parsed) return fail(response, 400, parsed.error());
-                domain::Room room = parsed.value().room;
-                if (!parsed.value().has_create_time) {
-                  room.create_time = domain::unixSeconds(emulator.clock().now());
+                const json items = batch ? (*body)["rooms"] : json::array({*body});
+                std::vector<domain::Room> rooms;
+                rooms.reserve(items.size());
+                for (std::size_t i = 0; i < items.size(); ++i) {
+                  const std::string path = batch ? fmt::format("rooms[{}]", i) : "room";
+                  const json& item = items[i];
+                  if (item.is_object() && item.contains("sdkappid") && item["sdkappid"].is_number_unsigned() &&
+                      !emulator.config().findApp(static_cast<domain::SdkAppId>(
+                          std::min<std::uint64_t>(item["sdkappid"].get<std::uint64_t>(), UINT32_MAX)))) {
+                    return fail(response, 404, fmt::format("{}: no app {} is configured", path, item["sdkappid"].dump()));
+                  }
+                  auto parsed = domain::parseRoom(item, path, emulator.config().apps);
+                  if (!parsed) return fail(response, 400, parsed.error());
+                  domain::Room room = std::move(parsed.value().room);
+                  if (!parsed.value().has_create_time) room.create_time = domain::unixSeconds(emulator.clock().now());
+                  rooms.push_back(std::move(room));
                 }
-                switch (emulator.rooms().add(room)) {
-                  case domain::RoomStore::AddResult::kAdded:
-                    return reply(response, 201, domain::roomToJson(room));
-                  case domain::RoomStore::AddResult::kAlreadyExists:
-                    return fail(response, 409, fmt::format("room \"{}\" already exists in app {}",
-                                                           room.room_id, room.sdkappid));
-                  case domain::RoomStore::AddResult::kUnknownApp:
-                    return fail(response, 404, fmt::format("no app {} is configured", room.sdkappid));
+                for (std::size_t i = 0; i < rooms.size(); ++i) {
+                  if (emulator.rooms().add(rooms[i]) == domain::RoomStore::AddResult::kAdded) continue;
+                  // Undo this request's additions so that a conflict changes nothing.
+                  for (std::size_t j = 0; j < i; ++j) emulator.rooms().remove(rooms[j].sdkappid, rooms[j].room_id);
+                  return fail(response, 409, fmt::format("room \"{}\" already exists in app {}{}", rooms[i].room_id,
+                                                         rooms[i].sdkappid, batch ? "; no room was added" : ""));
                 }
+                if (!batch) return reply(response, 201, domain::roomToJson(rooms[0]));
+                reply(response, 201, json{{"added", rooms.size()}});
               }));
 
   server.Delete(R"(/__emulator/rooms/([0-9]+)/(.+))",

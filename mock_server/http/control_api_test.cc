@@ -489,3 +489,26 @@ TEST_CASE("the request log has one line per call with the essentials, never the 
     if (format == http::LogFormat::kJson) CHECK_FALSE(json::parse(line, nullptr, false).is_discarded());
   }
 }
+
+TEST_CASE("POST /__emulator/rooms with {\"rooms\":[...]} adds all, or nothing on a conflict") {
+  Fixture fixture;
+  json batch = {{"rooms", json::array()}};
+  for (int i = 0; i < 100; ++i) {
+    batch["rooms"].push_back({{"sdkappid", kApp}, {"room_id", "bulk-" + std::to_string(i)}, {"owner", "admin"}});
+  }
+  const auto added = fixture.control("POST", "/__emulator/rooms", batch);
+  CHECK(added.status == 201);
+  CHECK(added.body["added"] == 100);
+  CHECK(fixture.server.emulator().rooms().list(kApp)->size() == 102);
+
+  json conflicting = {{"rooms", {{{"sdkappid", kApp}, {"room_id", "fresh"}, {"owner", "admin"}},
+                                 {{"sdkappid", kApp}, {"room_id", "bulk-7"}, {"owner", "admin"}}}}};
+  const auto refused = fixture.control("POST", "/__emulator/rooms", conflicting);
+  CHECK(refused.status == 409);
+  CHECK_THAT(refused.body["error"].get<std::string>(), Catch::Contains("bulk-7"));
+  CHECK(fixture.server.emulator().rooms().list(kApp)->size() == 102);  // "fresh" was not kept
+  const auto invalid = fixture.control("POST", "/__emulator/rooms",
+                                       json{{"rooms", {{{"sdkappid", kApp}, {"room_id", ""}, {"owner", "a"}}}}});
+  CHECK(invalid.status == 400);
+  CHECK_THAT(invalid.body["error"].get<std::string>(), Catch::Contains("rooms[0].room_id"));
+}

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
+#include <algorithm>
 #include <random>
 
 #include "protocol/json_limits.h"
@@ -21,6 +22,22 @@ std::uint64_t splitmix64(std::uint64_t x) {
 
 bool isLowerHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
 
+// Appends `text` as a JSON string. Printable ASCII without '"' or '\\' is copied as it is (the
+// common case, and free of allocation); anything else goes through nlohmann::json, which escapes
+// control characters and replaces invalid UTF-8.
+void appendJsonString(std::string& out, std::string_view text) {
+  const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+  });
+  if (plain) {
+    out += '"';
+    out += text;
+    out += '"';
+    return;
+  }
+  out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace
 
 std::string serializeEnvelope(const Envelope& envelope) {
@@ -29,13 +46,11 @@ std::string serializeEnvelope(const Envelope& envelope) {
   body += R"({"ActionStatus":")";
   body += envelope.actionStatus();
   body += R"(","ErrorInfo":)";
-  body += nlohmann::json(envelope.error_info)
-              .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  appendJsonString(body, envelope.error_info);
   body += R"(,"ErrorCode":)";
   body += std::to_string(envelope.error_code);
   body += R"(,"RequestId":)";
-  body += nlohmann::json(envelope.request_id)
-              .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  appendJsonString(body, envelope.request_id);
   if (!envelope.extra_members.empty()) {
     body += ',';
     body += envelope.extra_members;
