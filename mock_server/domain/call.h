@@ -46,7 +46,8 @@ struct CallContext {
   explicit CallContext(const ApiCall& api_call, Instant at) : call(api_call), now(at) {}
 
   const ApiCall& call;
-  const Instant now;                 // one reading of the clock for the whole call
+  const Instant now;                 // one reading of the clock for the checks of the call
+  std::optional<Instant> decided_at;  // row 17: the rate limiter's instant, the call's recorded time
   const Api* api = nullptr;          // row 1
   SdkAppId sdkappid = 0;             // rows 3-4
   std::string_view identifier;       // row 7

@@ -297,7 +297,9 @@ std::optional<Outcome> CheckChain::withinRateLimit(CallContext& context) const {
   const std::uint32_t limit = limitFor(*context.api);
   const std::uint64_t key =
       (static_cast<std::uint64_t>(context.sdkappid) << 16) | apiIndex(*context.api);
-  if (limiter_.tryAdmit(key, limit)) return std::nullopt;
+  const auto decision = limiter_.decide(key, limit);
+  context.decided_at = decision.at;
+  if (decision.admitted) return std::nullopt;
   return Outcome::reject(ErrorCode::kRateLimited,
                          fmt::format("app {} exceeded {}'s limit of {} requests per second",
                                      context.sdkappid, context.api->name(), limit));

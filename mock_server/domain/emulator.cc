@@ -58,7 +58,7 @@ Emulator::Emulator(EmulatorConfig config, EmulatorOptions options)
   for (const auto& scenario : options_.scenarios) apply(scenario);
 }
 
-ApiAnswer Emulator::handle(const ApiCall& call) {
+ApiAnswer Emulator::handle(ApiCall call) {
   const auto issued = request_ids_.next();
   CallContext context(call, clock_.now());
   Outcome outcome;
@@ -91,12 +91,13 @@ ApiAnswer Emulator::handle(const ApiCall& call) {
 
   JournalEntry entry;
   entry.seq = issued.seq;
-  entry.time = context.now;
-  entry.method = call.method;
-  entry.path = call.path;
-  entry.query = call.query;
-  entry.body = call.body;
-  entry.peer = call.peer;
+  entry.time = context.decided_at.value_or(context.now);
+  // The call is not read after this point: its parts move into the journal.
+  entry.method = std::move(call.method);
+  entry.path = std::move(call.path);
+  entry.query = std::move(call.query);
+  entry.body = std::move(call.body);
+  entry.peer = std::move(call.peer);
   entry.api = answer.api;
   entry.sdkappid = answer.sdkappid;
   entry.identifier = answer.identifier;

@@ -55,7 +55,8 @@ class Emulator {
 
   // Runs the checks of destroy_room.md section 3, consults the fault rules, runs the API's
   // operation, journals the call and returns the answer.
-  ApiAnswer handle(const ApiCall& call);
+  // The call is kept in the journal, hence taken by value (move it in).
+  ApiAnswer handle(ApiCall call);
 
   // Returns every stateful part to its configured initial state, then re-applies the start-up
   // scenarios.

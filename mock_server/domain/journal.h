@@ -26,7 +26,8 @@ inline constexpr std::size_t kJournalBodyBytes = 64 * 1024;
 
 struct JournalEntry {
   std::uint64_t seq = 0;  // the Seq of the RequestId issued for this call
-  Instant time{};         // when the call arrived, on the emulator's clock
+  Instant time{};         // on the emulator's clock: the rate limiter's decision for calls that
+                          // reached it (row 17), the arrival otherwise
   std::string method;
   std::string path;
   std::vector<std::pair<std::string, std::string>> query;

@@ -6,10 +6,10 @@
 
 namespace live::domain {
 
-bool RateLimiter::tryAdmit(std::uint64_t key, std::uint32_t limit) {
-  if (limit == 0) return true;
-  const Instant now = clock_.now();
+RateLimiter::Decision RateLimiter::decide(std::uint64_t key, std::uint32_t limit) {
+  if (limit == 0) return {true, clock_.now()};
   std::lock_guard lock(mutex_);
+  const Instant now = clock_.now();
   Window& window = windows_[key];
   if (window.limit != limit) {
     window = Window{};
@@ -18,7 +18,7 @@ bool RateLimiter::tryAdmit(std::uint64_t key, std::uint32_t limit) {
   }
   if (window.admitted.size() == limit) {
     const Instant oldest = window.admitted[window.next];
-    if (oldest > now - std::chrono::seconds(1)) return false;
+    if (oldest > now - std::chrono::seconds(1)) return {false, now};
   }
   const Instant recorded = std::max(now, window.latest);
   if (window.admitted.size() < limit) {
@@ -28,7 +28,7 @@ bool RateLimiter::tryAdmit(std::uint64_t key, std::uint32_t limit) {
     window.next = (window.next + 1) % limit;
   }
   window.latest = recorded;
-  return true;
+  return {true, recorded};
 }
 
 void RateLimiter::reset() {

@@ -21,10 +21,18 @@ class RateLimiter final : public Resettable {
   RateLimiter(ResetRegistry& registry, const Clock& clock)
       : Resettable(registry, "rate_limiter"), clock_(clock) {}
 
+  struct Decision {
+    bool admitted = false;
+    // The instant the decision was taken at, read from the clock under the limiter's lock, so
+    // that decisions are ordered as their instants are; callers record it as the call's time
+    // (the journal's timestamps then obey the limit exactly).
+    Instant at{};
+  };
   // Admits one request of `key` under `limit` per second and records it, or refuses it without
   // recording anything (a refused request uses no quota). `limit` 0 admits everything.
   // Thread-safe.
-  bool tryAdmit(std::uint64_t key, std::uint32_t limit);
+  Decision decide(std::uint64_t key, std::uint32_t limit);
+  bool tryAdmit(std::uint64_t key, std::uint32_t limit) { return decide(key, limit).admitted; }
 
   void reset() override;
 

@@ -28,7 +28,7 @@ domain::ApiCall toApiCall(const httplib::Request& request) {
   call.path = request.path;
   call.query = parseQuery(request.target);
   call.body = request.body;
-  call.peer = fmt::format("{}:{}", request.remote_addr, request.remote_port);
+  call.peer = request.remote_addr + ':' + std::to_string(request.remote_port);
   return call;
 }
 

@@ -6,6 +6,16 @@
 
 namespace live::http {
 
+namespace {
+
+// Text without '%' or '+' decodes to itself; only the rest needs the library's decoder.
+std::string decode(const std::string& text) {
+  if (text.find_first_of("%+") == std::string::npos) return text;
+  return httplib::detail::decode_url(text, true);
+}
+
+}  // namespace
+
 std::vector<std::pair<std::string, std::string>> parseQuery(std::string_view target) {
   std::vector<std::pair<std::string, std::string>> pairs;
   const auto question = target.find('?');
@@ -22,8 +32,7 @@ std::vector<std::pair<std::string, std::string>> parseQuery(std::string_view tar
     const std::string name(segment.substr(0, equals));
     const std::string value(equals == std::string_view::npos ? std::string_view()
                                                              : segment.substr(equals + 1));
-    pairs.emplace_back(httplib::detail::decode_url(name, true),
-                       httplib::detail::decode_url(value, true));
+    pairs.emplace_back(decode(name), decode(value));
   }
   return pairs;
 }

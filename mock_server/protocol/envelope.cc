@@ -22,20 +22,22 @@ std::uint64_t splitmix64(std::uint64_t x) {
 
 bool isLowerHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
 
-// Appends `text` as a JSON string. Printable ASCII without '"' or '\\' is copied as it is (the
-// common case, and free of allocation); anything else goes through nlohmann::json, which escapes
-// control characters and replaces invalid UTF-8.
+// Appends `text` as a JSON string. Printable ASCII (the common case) is escaped here, which only
+// means '"' and '\\'; anything else goes through nlohmann::json, which escapes control
+// characters and replaces invalid UTF-8.
 void appendJsonString(std::string& out, std::string_view text) {
-  const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
-    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-  });
-  if (plain) {
-    out += '"';
-    out += text;
-    out += '"';
+  const bool printable_ascii =
+      std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+  if (!printable_ascii) {
+    out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return;
   }
-  out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  out += '"';
+  for (const char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
 }
 
 }  // namespace

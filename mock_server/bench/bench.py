@@ -1,0 +1,268 @@
+#!/usr/bin/env python3
+"""scripts/bench's driver: measures live-emulator against a bare cpp-httplib server and WireMock in
+one run, alternating them so machine drift cancels, and prints figures, ratios and the targets of
+the performance issue. See the README's "Benchmark" section for what each figure means."""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+API = "/v4/live_engine_http_srv/destroy_room"
+ENVELOPE_BODY = '{"RoomId":"bench-missing-room"}'
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+class Server:
+    """A server process that announces its port on its first stdout line."""
+
+    def __init__(self, name, argv, port_from_line=True, port=None, ready_path=None):
+        self.name = name
+        started = time.perf_counter()
+        self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        if port_from_line:
+            line = self.process.stdout.readline()
+            self.port = int(line.strip().rsplit(":", 1)[1])
+        else:
+            self.port = port
+            deadline = time.time() + 60
+            while time.time() < deadline:
+                try:
+                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+                    connection.request("POST", ready_path, body="{}")
+                    connection.getresponse().read()
+                    break
+                except OSError:
+                    time.sleep(0.02)
+        self.startup_ms = (time.perf_counter() - started) * 1000
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def parse_duration_ms(text):
+    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def run_wrk(port, connections, seconds, path):
+    threads = min(2, connections)
+    env = dict(os.environ, BENCH_PATH=path)
+    output = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
+         "-s", os.path.join(HERE, "destroy_room.lua"), f"http://127.0.0.1:{port}"],
+        capture_output=True, text=True, env=env, check=True).stdout
+    result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+              "p50": parse_duration_ms(re.search(r"\s50%\s+(\S+)", output).group(1)),
+              "p99": parse_duration_ms(re.search(r"\s99%\s+(\S+)", output).group(1)),
+              "errors": 0}
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    if socket_errors:
+        result["errors"] += sum(int(n) for n in socket_errors.groups())
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if non_2xx:
+        result["errors"] += int(non_2xx.group(1))
+    return result
+
+
+def all_connections_served(port, path, count=64):
+    """Opens `count` keep-alive connections, all kept open, sends one request on each, and reports
+    whether every one was answered (none waits for another to close) and the slowest answer."""
+    sockets = [socket.create_connection(("127.0.0.1", port)) for _ in range(count)]
+    request = (f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               f"Content-Length: {len(ENVELOPE_BODY)}\r\n\r\n{ENVELOPE_BODY}").encode()
+    slowest = 0.0
+    answered = 0
+    for connection in sockets:
+        connection.settimeout(2)
+        started = time.perf_counter()
+        connection.sendall(request)
+        try:
+            if connection.recv(4096).startswith(b"HTTP/1.1 200"):
+                answered += 1
+        except OSError:
+            pass
+        slowest = max(slowest, (time.perf_counter() - started) * 1000)
+    for connection in sockets:
+        connection.close()
+    return answered, slowest
+
+
+def control(port, method, path, body=None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request(method, path, body=json.dumps(body) if body is not None else None,
+                       headers={"Content-Type": "application/json"})
+    response = connection.getresponse()
+    return response.status, json.loads(response.read())
+
+
+def rate_limiter_accuracy(emulator_path, usersig, offered_per_second=1000, seconds=10, workers=8):
+    """Offers `offered_per_second` valid calls per second for `seconds` against the default limit and
+    checks the journal: admitted count, and the most admitted in any one-second window."""
+    server = Server("live-emulator", [emulator_path, "--port", "0", "--log-format", "none",
+                                      "--journal-size", str(offered_per_second * seconds * 2)])
+    path = f"{API}?sdkappid=88888888&identifier=admin&usersig={usersig}&random=1&contenttype=json"
+    total = offered_per_second * seconds
+    start = time.perf_counter() + 0.2
+
+    def worker(index):
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+        for i in range(index, total, workers):
+            delay = start + i / offered_per_second - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            connection.request("POST", path, body=ENVELOPE_BODY, headers={"Content-Type": "application/json"})
+            connection.getresponse().read()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - start
+    _, journal = control(server.port, "GET", "/__emulator/requests")
+    server.stop()
+    admitted = sorted(entry["time"] for entry in journal["requests"] if entry["error_code"] != 60007)
+    offered = len(journal["requests"])
+    worst = 0
+    left = 0
+    for right, t in enumerate(admitted):  # window (t - 1 s, t]
+        while admitted[left] <= t - 1.0:
+            left += 1
+        worst = max(worst, right - left + 1)
+    return {"offered": offered, "elapsed": elapsed, "admitted": len(admitted), "worst_window": worst}
+
+
+def rss_with_rooms(emulator_path, rooms=1_000_000, batch=10_000):
+    server = Server("live-emulator", [emulator_path, "--port", "0", "--log-format", "none"])
+    idle = rss_kib(server.process.pid)
+    for first in range(0, rooms, batch):
+        payload = {"rooms": [{"sdkappid": 88888888, "room_id": f"bench-room-{n:07d}", "owner": "admin",
+                              "create_time": 1700000000} for n in range(first, min(first + batch, rooms))]}
+        status, _ = control(server.port, "POST", "/__emulator/rooms", payload)
+        assert status == 201, status
+    loaded = rss_kib(server.process.pid)
+    server.stop()
+    return idle, loaded
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", required=True, help="directory with live-emulator, live-client, bench-bare-server")
+    parser.add_argument("--wiremock-jar", required=True)
+    parser.add_argument("--seconds", type=int, default=4, help="wrk duration per measurement")
+    parser.add_argument("--rounds", type=int, default=3, help="alternated rounds per connection count")
+    args = parser.parse_args()
+    emulator = os.path.join(args.bin, "live-emulator")
+    usersig = subprocess.run([os.path.join(args.bin, "live-client"), "usersig", "--sdkappid", "88888888",
+                              "--identifier", "admin", "--secret-key", "emulator-secret-key"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    path = f"{API}?sdkappid=88888888&identifier=admin&usersig={usersig}&random=12345&contenttype=json"
+
+    print(f"machine: {os.cpu_count()} cores; wrk {args.seconds} s per measurement, {args.rounds} alternated rounds, median shown")
+    print("workload: valid destroy_room calls (real UserSig, all five parameters, rate limit off, request log off)")
+    print("          for a room that does not exist: every call runs the whole check chain and answers 100004")
+    print()
+
+    startups = []
+    for _ in range(20):
+        server = Server("live-emulator", [emulator, "--port", "0", "--log-format", "none"])
+        startups.append(server.startup_ms)
+        server.stop()
+
+    wiremock_port = free_port()
+    servers = {
+        "live-emulator": Server("live-emulator", [emulator, "--port", "0", "--rate-limit", "0", "--log-format", "none"]),
+        "bare cpp-httplib": Server("bare cpp-httplib", [os.path.join(args.bin, "bench-bare-server")]),
+        "WireMock": Server("WireMock", ["java", "-jar", args.wiremock_jar, "--port", str(wiremock_port),
+                                        "--root-dir", os.path.join(HERE, "wiremock", "stub"), "--disable-banner"],
+                           port_from_line=False, port=wiremock_port, ready_path=API),
+    }
+    idle_rss = rss_kib(servers["live-emulator"].process.pid)
+    names = list(servers)
+    for name in names:  # warm-up (WireMock's JIT especially)
+        run_wrk(servers[name].port, 8, 3, path)
+
+    results = {}
+    for connections in (1, 8, 64):
+        samples = {name: [] for name in names}
+        for round_index in range(args.rounds):
+            order = names[round_index % len(names):] + names[:round_index % len(names)]
+            for name in order:
+                samples[name].append(run_wrk(servers[name].port, connections, args.seconds, path))
+        for name in names:
+            runs = samples[name]
+            results[(name, connections)] = {
+                "rps": statistics.median(r["rps"] for r in runs),
+                "p50": statistics.median(r["p50"] for r in runs),
+                "p99": statistics.median(r["p99"] for r in runs),
+                "errors": sum(r["errors"] for r in runs)}
+    answered, slowest = all_connections_served(servers["live-emulator"].port, path)
+    wiremock_startup = servers["WireMock"].startup_ms
+    for server in servers.values():
+        server.stop()
+
+    print(f"{'server':<18} {'conns':>5} {'requests/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for connections in (1, 8, 64):
+        for name in names:
+            r = results[(name, connections)]
+            print(f"{name:<18} {connections:>5} {r['rps']:>11.0f} {r['p50']:>8.3f} {r['p99']:>8.3f} {r['errors']:>7}")
+    print()
+    ratio_bare = results[("live-emulator", 8)]["rps"] / results[("bare cpp-httplib", 8)]["rps"]
+    ratio_wiremock = results[("live-emulator", 8)]["rps"] / results[("WireMock", 8)]["rps"]
+    print(f"ratios at 8 connections: live-emulator / bare cpp-httplib = {ratio_bare:.2f}, "
+          f"live-emulator / WireMock = {ratio_wiremock:.1f}")
+    print(f"start-up to the listening line: median {statistics.median(startups):.1f} ms, max {max(startups):.1f} ms "
+          f"(20 starts); WireMock until it answers: {wiremock_startup:.0f} ms")
+    idle, loaded = rss_with_rooms(emulator)
+    print(f"RSS: idle {idle_rss / 1024:.1f} MiB (fresh process {idle / 1024:.1f} MiB); holding 1,000,000 rooms {loaded / 1024:.1f} MiB")
+    print(f"64 keep-alive connections open at once: {answered}/64 answered, slowest {slowest:.1f} ms")
+    limiter = rate_limiter_accuracy(emulator, usersig)
+    print(f"rate limiter: {limiter['offered']} calls offered over {limiter['elapsed']:.1f} s against the default 200/s: "
+          f"{limiter['admitted']} admitted, at most {limiter['worst_window']} in any 1 s window")
+    print()
+    checks = [
+        ("8 connections >= 0.8 x bare cpp-httplib", ratio_bare >= 0.8),
+        ("8 connections >= 10 x WireMock", ratio_wiremock >= 10),
+        ("p99 <= 2 ms (1 and 8 connections)", all(results[("live-emulator", c)]["p99"] <= 2.0 for c in (1, 8))),
+        ("64 connections: all served, no errors", answered == 64 and results[("live-emulator", 64)]["errors"] == 0),
+        ("start-up <= 50 ms", max(startups) <= 50),
+        ("idle RSS <= 20 MB", idle_rss <= 20 * 1000),
+        ("1,000,000 rooms <= 250 MB", loaded <= 250 * 1000),
+        ("limiter admits 2,000 +- 1%", abs(limiter["admitted"] - 2000) <= 20),
+        ("limiter never > 200 in a 1 s window", limiter["worst_window"] <= 200),
+    ]
+    for label, ok in checks:
+        print(f"{'PASS' if ok else 'MISS'}  {label}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
