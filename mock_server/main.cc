@@ -1,6 +1,5 @@
 // live-emulator: the local stand-in for Tencent Cloud's live_engine_http_srv REST API.
 // Command line and process lifecycle only; everything else lives in the libraries.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <pthread.h>
@@ -9,6 +8,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "cli/command_line.h"
 #include "domain/config.h"
 #include "domain/emulator.h"
 #include "http/http_server.h"
@@ -17,7 +17,6 @@ namespace {
 
 // Exit codes (sysexits.h), documented in the README.
 constexpr int kExitOk = 0;
-constexpr int kExitUsage = 64;
 constexpr int kExitUnavailable = 69;  // cannot listen on the requested address
 constexpr int kExitConfig = 78;
 
@@ -83,18 +82,8 @@ int main(int argc, char** argv) {
   cli.add_option("--log-format", log_format, "Request log on stderr: text, json or none")
       ->check(CLI::IsMember({"text", "json", "none"}))
       ->capture_default_str();
-  cli.set_version_flag("--version", std::string(LIVE_VERSION));
-
-  try {
-    cli.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    std::fputs(cli.help().c_str(), stdout);
-    return kExitOk;
-  } catch (const CLI::CallForVersion&) {
-    std::printf("live-emulator %s\n", LIVE_VERSION);
-    return kExitOk;
-  } catch (const CLI::ParseError& error) {
-    return fail(kExitUsage, fmt::format("{} (see --help)", error.what()));
+  if (const auto exit_code = live::cli::parseCommandLine(cli, argc, argv, "live-emulator", LIVE_VERSION)) {
+    return *exit_code;
   }
 
   live::domain::EmulatorConfig config;

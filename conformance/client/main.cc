@@ -2,7 +2,6 @@
 //   destroy-room [ROOM_ID...]   dissolve rooms (from arguments, or one per line on stdin)
 //   usersig                     print a UserSig for the settings
 //   verify-usersig USERSIG      say whether a UserSig is valid for the settings, and if not, why
-#include <CLI/CLI.hpp>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <unistd.h>
@@ -16,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "cli/command_line.h"
 #include "live_client.h"
 #include "protocol/usersig.h"
 
@@ -24,7 +24,7 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitApiError = 1;
 constexpr int kExitTransport = 2;
-constexpr int kExitUsage = 64;
+constexpr int kExitUsage = live::cli::kExitUsage;
 
 std::int64_t nowSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -197,7 +197,6 @@ bool verifyUserSig(const std::string& usersig, const Settings& settings, bool ch
 int main(int argc, char** argv) {
   CLI::App cli{"live-client: reference client for Tencent Cloud's live_engine_http_srv REST API",
                "live-client"};
-  cli.set_version_flag("--version", std::string(LIVE_VERSION));
   cli.require_subcommand(1);
   // Each subcommand binds its own settings: CLI11 applies environment values to every subcommand's
   // options, which would overwrite a shared variable set by the command line of another.
@@ -266,17 +265,8 @@ int main(int argc, char** argv) {
   addSecretKey(verify, verify_settings);
   verify->add_option("--now", verify_now, "Unix seconds to check expiry against (default: now)");
 
-  try {
-    cli.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    std::fputs(cli.help().c_str(), stdout);
-    return kExitOk;
-  } catch (const CLI::CallForVersion&) {
-    std::printf("live-client %s\n", LIVE_VERSION);
-    return kExitOk;
-  } catch (const CLI::ParseError& error) {
-    std::fprintf(stderr, "live-client: %s (see --help)\n", error.what());
-    return kExitUsage;
+  if (const auto exit_code = live::cli::parseCommandLine(cli, argc, argv, "live-client", LIVE_VERSION)) {
+    return *exit_code;
   }
 
   if (destroy->parsed()) {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/api_catalog.h"
+#include "http/routes.h"
 #include "protocol/json_limits.h"
 
 namespace live::http {
@@ -240,12 +241,7 @@ void installControlApi(httplib::Server& server, domain::Emulator& emulator, Cont
          fmt::format("{} {} is not a control call; see the README's control API table",
                      request.method, request.path));
   });
-  const std::string rest = R"(/__emulator/.*)";
-  server.Get(rest, unknown);
-  server.Post(rest, unknown);
-  server.Put(rest, unknown);
-  server.Patch(rest, unknown);
-  server.Delete(rest, unknown);
+  routeEveryMethod(server, R"(/__emulator/.*)", unknown);
 }
 
 }  // namespace live::http

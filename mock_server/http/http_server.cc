@@ -15,6 +15,7 @@
 #include "http/connection_drop.h"
 #include "http/elastic_thread_pool.h"
 #include "http/query.h"
+#include "http/routes.h"
 #include "protocol/envelope.h"
 
 namespace live::http {
@@ -80,13 +81,7 @@ void HttpServer::installRoutes() {
     handleVendorApi(request, response);
   };
   // Every method reaches the check chain, which answers 60002 for anything but POST (row 1).
-  const std::string vendor_paths = R"(/v4/.*)";
-  server_.Post(vendor_paths, vendor);
-  server_.Get(vendor_paths, vendor);
-  server_.Put(vendor_paths, vendor);
-  server_.Patch(vendor_paths, vendor);
-  server_.Delete(vendor_paths, vendor);
-  server_.Options(vendor_paths, vendor);
+  routeEveryMethod(server_, R"(/v4/.*)", vendor);
 
   installControlApi(server_, emulator_, settings_.control);
 

@@ -84,7 +84,7 @@ TEST_CASE("base64 is strict about alphabet, padding and length") {
 }
 
 TEST_CASE("ErrorInfo with quotes, backslashes, control bytes, UTF-8 and invalid bytes is valid JSON") {
-  for (const std::string info : {std::string("plain words"), std::string("a \"quoted\" \\ path"),
+  for (const std::string& info : {std::string("plain words"), std::string("a \"quoted\" \\ path"),
                                  std::string("tab\there\nnewline"), std::string("房间 \xe2\x9c\x93"),
                                  std::string("bad \xff\xfe bytes"), std::string(1, '\0')}) {
     Envelope envelope{100002, info, "Id-0-O-Seq-1", ""};

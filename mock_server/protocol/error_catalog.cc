@@ -51,12 +51,7 @@ constexpr std::array kCatalog = {
 
 }  // namespace
 
-const ErrorDescription* describe(ErrorCode code) {
-  for (const auto& entry : kCatalog) {
-    if (entry.code == code) return &entry;
-  }
-  return nullptr;
-}
+const ErrorDescription* describe(ErrorCode code) { return describe(std::int64_t{toInt(code)}); }
 
 const ErrorDescription* describe(std::int64_t code) {
   for (const auto& entry : kCatalog) {
