@@ -8,6 +8,7 @@
 
 #include <limits>
 
+#include "domain/parse.h"
 #include "protocol/json_limits.h"
 
 namespace live::domain {
@@ -61,18 +62,6 @@ std::optional<Outcome> rejectRepeated(const Parameter& parameter, std::string_vi
   return Outcome::reject(ErrorCode::kInvalidRequest,
                          fmt::format("query parameter \"{}\" is given {} times; give it once",
                                      name, parameter.count));
-}
-
-// Decimal digits only (no sign, no spaces; leading zeros allowed), value in 0..4294967295.
-std::optional<std::uint32_t> parseDecimalUint32(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  std::uint64_t value = 0;
-  for (const char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + static_cast<std::uint64_t>(c - '0');
-    if (value > std::numeric_limits<std::uint32_t>::max()) return std::nullopt;
-  }
-  return static_cast<std::uint32_t>(value);
 }
 
 // Shows a value in a message without flooding it (values are attacker-sized).

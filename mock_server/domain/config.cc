@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "domain/api_catalog.h"
+#include "domain/parse.h"
 #include "domain/rate_limiter.h"
 #include "protocol/json_limits.h"
 
@@ -53,12 +54,11 @@ std::optional<Failure> checkKeys(const json& object, const std::string& path,
 }
 
 Result<std::uint32_t> readUint32(const json& value, const std::string& path) {
-  if (!value.is_number_integer() || (value.is_number_integer() && !value.is_number_unsigned() &&
-                                     value.get<std::int64_t>() < 0) ||
-      value.get<std::uint64_t>() > std::numeric_limits<std::uint32_t>::max()) {
+  const auto number = nonNegativeInteger(value);
+  if (!number || *number > std::numeric_limits<std::uint32_t>::max()) {
     return expected(path, "an integer in 0..4294967295", value);
   }
-  return static_cast<std::uint32_t>(value.get<std::uint64_t>());
+  return static_cast<std::uint32_t>(*number);
 }
 
 Result<std::string> readNonEmptyString(const json& value, const std::string& path) {
@@ -175,17 +175,20 @@ Result<RoomConfig> parseRoom(const json& value, const std::string& path,
   }
   if (value.contains("create_time")) {
     const json& create_time = value["create_time"];
-    if (!create_time.is_number_integer() ||
-        (!create_time.is_number_unsigned() && create_time.get<std::int64_t>() < 0) ||
-        (create_time.is_number_unsigned() &&
-         create_time.get<std::uint64_t>() >
-             static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))) {
+    const auto seconds = nonNegativeInteger(create_time);
+    if (!seconds || *seconds > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
       return expected(path + ".create_time", "a non-negative integer (Unix seconds)", create_time);
     }
-    room.create_time = create_time.get<std::int64_t>();
+    room.create_time = static_cast<std::int64_t>(*seconds);
     config.has_create_time = true;
   }
   return config;
+}
+
+Room roomAt(const RoomConfig& configured, Instant now) {
+  Room room = configured.room;
+  if (!configured.has_create_time) room.create_time = unixSeconds(now);
+  return room;
 }
 
 json roomToJson(const Room& room) {

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/clock.h"
 #include "domain/model.h"
 #include "protocol/result.h"
 
@@ -46,6 +47,8 @@ Result<EmulatorConfig> loadConfigFile(const std::string& path);
 // against `apps`. `path` prefixes error messages.
 Result<RoomConfig> parseRoom(const nlohmann::json& value, const std::string& path,
                              const std::vector<App>& apps);
+// The room, with create_time taken from `now` when the configuration did not give one.
+Room roomAt(const RoomConfig& configured, Instant now);
 // A room as the config and the control API write it, every field present.
 nlohmann::json roomToJson(const Room& room);
 

@@ -24,11 +24,7 @@ std::vector<std::uint32_t> resolveLimits(const EmulatorConfig& config,
 std::vector<Room> initialRooms(const EmulatorConfig& config, Instant load_time) {
   std::vector<Room> rooms;
   rooms.reserve(config.rooms.size());
-  for (const auto& configured : config.rooms) {
-    Room room = configured.room;
-    if (!configured.has_create_time) room.create_time = unixSeconds(load_time);
-    rooms.push_back(std::move(room));
-  }
+  for (const auto& configured : config.rooms) rooms.push_back(roomAt(configured, load_time));
   return rooms;
 }
 
@@ -104,8 +100,8 @@ ApiAnswer Emulator::handle(ApiCall call) {
   entry.room_id = answer.room_id;
   entry.usersig_claims = context.claims;
   entry.usersig_problem = context.usersig_problem;
-  entry.error_code = answer.drop_connection || answer.http_status != 200 ? 0 : answer.envelope.error_code;
-  entry.request_id = answer.http_status == 200 && !answer.drop_connection ? issued.request_id : "";
+  entry.error_code = answer.sentErrorCode();
+  entry.request_id = answer.sentRequestId();
   entry.http_status = answer.drop_connection ? 0 : answer.http_status;
   entry.response_body = answer.body;
   entry.dropped = answer.drop_connection;
@@ -155,11 +151,7 @@ void Emulator::apply(const ClockSetting& setting) {
 void Emulator::apply(const Scenario& scenario) {
   if (scenario.clock) apply(*scenario.clock);
   for (const auto& [sdkappid, status] : scenario.app_statuses) app_statuses_.set(sdkappid, status);
-  for (const auto& configured : scenario.rooms) {
-    Room room = configured.room;
-    if (!configured.has_create_time) room.create_time = unixSeconds(clock_.now());
-    rooms_->put(room);
-  }
+  for (const auto& configured : scenario.rooms) rooms_->put(roomAt(configured, clock_.now()));
   for (const auto& rule : scenario.faults) faults_.add(rule);
 }
 

@@ -6,20 +6,12 @@
 #include <algorithm>
 
 #include "domain/api_catalog.h"
+#include "domain/parse.h"
 
 namespace live::domain {
 namespace {
 
 using json = nlohmann::json;
-
-// A JSON integer >= 0, however it was built (parsed text gives unsigned, C++ ints give signed).
-std::optional<std::uint64_t> nonNegative(const json& value) {
-  if (value.is_number_unsigned()) return value.get<std::uint64_t>();
-  if (value.is_number_integer() && value.get<std::int64_t>() >= 0) {
-    return static_cast<std::uint64_t>(value.get<std::int64_t>());
-  }
-  return std::nullopt;
-}
 
 Failure invalid(const std::string& path, std::string_view what) {
   return Failure{fmt::format("{}: {}", path, what)};
@@ -45,7 +37,7 @@ Result<FaultRule> parseFaultRule(const json& value, const std::string& path) {
   }
   rule.api = api->get<std::string>();
   if (const auto sdkappid = value.find("sdkappid"); sdkappid != value.end()) {
-    const auto number = nonNegative(*sdkappid);
+    const auto number = nonNegativeInteger(*sdkappid);
     if (!number || *number > UINT32_MAX) {
       return invalid(path + ".sdkappid", "expected an integer in 0..4294967295");
     }
@@ -58,7 +50,7 @@ Result<FaultRule> parseFaultRule(const json& value, const std::string& path) {
     rule.room_id = room_id->get<std::string>();
   }
   if (const auto count = value.find("count"); count != value.end()) {
-    const auto number = nonNegative(*count);
+    const auto number = nonNegativeInteger(*count);
     if (!number || *number < 1 || *number > 1'000'000) {
       return invalid(path + ".count", "expected an integer in 1..1000000");
     }
@@ -98,7 +90,7 @@ Result<FaultRule> parseFaultRule(const json& value, const std::string& path) {
       rule.action.drop_connection = true;
       ++kinds;
     } else if (key == "delay_ms") {
-      const auto number = nonNegative(field);
+      const auto number = nonNegativeInteger(field);
       if (!number || *number > static_cast<std::uint64_t>(kMaxFaultDelay.count())) {
         return invalid(action_path + ".delay_ms",
                        fmt::format("expected an integer in 0..{}", kMaxFaultDelay.count()));

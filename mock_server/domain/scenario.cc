@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "domain/parse.h"
 #include "protocol/json_limits.h"
 
 namespace live::domain {
@@ -76,17 +77,16 @@ Result<Scenario> parseScenario(const json& value, const std::vector<App>& apps) 
             !app.contains("status")) {
           return Failure{path + R"(: expected {"sdkappid": N, "status": "active"|"disabled"|"expired"})"};
         }
-        const json& id = app["sdkappid"];
-        const bool known = id.is_number_unsigned() &&
-                           std::any_of(apps.begin(), apps.end(), [&](const App& configured) {
-                             return configured.sdkappid == id.get<std::uint64_t>();
+        const auto id = nonNegativeInteger(app["sdkappid"]);
+        const bool known = id && std::any_of(apps.begin(), apps.end(), [&](const App& configured) {
+                             return configured.sdkappid == *id;
                            });
         if (!known) return Failure{path + ".sdkappid: expected the id of a configured app"};
         const auto status =
             app["status"].is_string() ? appStatusFromString(app["status"].get<std::string>())
                                       : std::nullopt;
         if (!status) return Failure{path + R"(.status: expected "active", "disabled" or "expired")"};
-        scenario.app_statuses.emplace_back(static_cast<SdkAppId>(id.get<std::uint64_t>()), *status);
+        scenario.app_statuses.emplace_back(static_cast<SdkAppId>(*id), *status);
       }
     } else {
       return Failure{fmt::format("(top level): unknown key \"{}\" (allowed: description, rooms, "

@@ -93,3 +93,9 @@ TEST_CASE("recipe: non-live room") {
   auto emulator = withScenario("non-live-room.json");
   CHECK(code(*emulator, destroy("admin", "meeting-room")) == 100006);
 }
+
+TEST_CASE("scenario app statuses accept an sdkappid however the JSON was built") {
+  const auto apps = embeddedDefaultConfig().apps;
+  CHECK(parseScenario(nlohmann::json{{"apps", {{{"sdkappid", 88888888}, {"status", "disabled"}}}}}, apps).ok());
+  CHECK_FALSE(parseScenario(nlohmann::json{{"apps", {{{"sdkappid", -1}, {"status", "disabled"}}}}}, apps).ok());
+}

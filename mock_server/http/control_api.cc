@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/api_catalog.h"
+#include "domain/parse.h"
 #include "http/routes.h"
 #include "protocol/json_limits.h"
 
@@ -50,18 +51,9 @@ bool sdkAppIdParameter(const httplib::Request& request, httplib::Response& respo
                        std::optional<domain::SdkAppId>& out) {
   if (!request.has_param("sdkappid")) return true;
   const std::string text = request.get_param_value("sdkappid");
-  std::uint64_t value = 0;
-  bool valid = !text.empty() && text.size() <= 10;
-  for (const char c : text) {
-    valid = valid && c >= '0' && c <= '9';
-    if (valid) value = value * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  if (!valid || value > UINT32_MAX) {
-    fail(response, 400, fmt::format("sdkappid \"{}\" is not an integer in 0..4294967295", text));
-    return false;
-  }
-  out = static_cast<domain::SdkAppId>(value);
-  return true;
+  out = domain::parseDecimalUint32(text);
+  if (!out) fail(response, 400, fmt::format("sdkappid \"{}\" is not an integer in 0..4294967295", text));
+  return out.has_value();
 }
 
 json clockJson(domain::EmulatorClock& clock) {
@@ -138,16 +130,18 @@ void installControlApi(httplib::Server& server, domain::Emulator& emulator, Cont
                 for (std::size_t i = 0; i < items.size(); ++i) {
                   const std::string path = batch ? fmt::format("rooms[{}]", i) : "room";
                   const json& item = items[i];
-                  if (item.is_object() && item.contains("sdkappid") && item["sdkappid"].is_number_unsigned() &&
-                      !emulator.config().findApp(static_cast<domain::SdkAppId>(
-                          std::min<std::uint64_t>(item["sdkappid"].get<std::uint64_t>(), UINT32_MAX)))) {
-                    return fail(response, 404, fmt::format("{}: no app {} is configured", path, item["sdkappid"].dump()));
+                  // A well-formed id of an app that is not configured is 404; anything else wrong is
+                  // parseRoom's 400.
+                  const auto sdkappid = item.is_object() && item.contains("sdkappid")
+                                            ? domain::nonNegativeInteger(item["sdkappid"])
+                                            : std::nullopt;
+                  if (sdkappid && *sdkappid <= UINT32_MAX &&
+                      !emulator.config().findApp(static_cast<domain::SdkAppId>(*sdkappid))) {
+                    return fail(response, 404, fmt::format("{}: no app {} is configured", path, *sdkappid));
                   }
                   auto parsed = domain::parseRoom(item, path, emulator.config().apps);
                   if (!parsed) return fail(response, 400, parsed.error());
-                  domain::Room room = std::move(parsed.value().room);
-                  if (!parsed.value().has_create_time) room.create_time = domain::unixSeconds(emulator.clock().now());
-                  rooms.push_back(std::move(room));
+                  rooms.push_back(domain::roomAt(parsed.value(), emulator.clock().now()));
                 }
                 for (std::size_t i = 0; i < rooms.size(); ++i) {
                   if (emulator.rooms().add(rooms[i]) == domain::RoomStore::AddResult::kAdded) continue;
@@ -164,9 +158,10 @@ void installControlApi(httplib::Server& server, domain::Emulator& emulator, Cont
                 guarded([&emulator](const httplib::Request& request, httplib::Response& response) {
                   const std::string id_text = request.matches[1];
                   const std::string room_id = request.matches[2];
-                  const auto sdkappid = id_text.size() <= 10 ? std::stoull(id_text) : UINT64_MAX;
-                  if (sdkappid > UINT32_MAX) return fail(response, 404, "no such app");
-                  switch (emulator.rooms().remove(static_cast<domain::SdkAppId>(sdkappid), room_id)) {
+                  const auto parsed = domain::parseDecimalUint32(id_text);
+                  if (!parsed) return fail(response, 404, fmt::format("no app {} is configured", id_text));
+                  const domain::SdkAppId sdkappid = *parsed;
+                  switch (emulator.rooms().remove(sdkappid, room_id)) {
                     case domain::RoomStore::RemoveResult::kRemoved:
                       return reply(response, 200, json{{"deleted", room_id}});
                     case domain::RoomStore::RemoveResult::kUnknownApp:

@@ -512,3 +512,12 @@ TEST_CASE("POST /__emulator/rooms with {\"rooms\":[...]} adds all, or nothing on
   CHECK(invalid.status == 400);
   CHECK_THAT(invalid.body["error"].get<std::string>(), Catch::Contains("rooms[0].room_id"));
 }
+
+TEST_CASE("POST /__emulator/rooms: an sdkappid outside uint32 is a 400 naming the field, not a 404") {
+  Fixture fixture;
+  const auto answer = fixture.control("POST", "/__emulator/rooms",
+                                      json{{"sdkappid", 4294967296ULL}, {"room_id", "r"}, {"owner", "o"}});
+  CHECK(answer.status == 400);
+  CHECK_THAT(answer.body["error"].get<std::string>(), Catch::Contains("room.sdkappid"));
+  CHECK(fixture.control("DELETE", "/__emulator/rooms/99999999999/live-room").status == 404);
+}

@@ -29,10 +29,8 @@ void RequestLog::write(const domain::ApiAnswer& answer, std::chrono::nanoseconds
       std::chrono::system_clock::now());
   const double latency_ms = static_cast<double>(latency.count()) / 1e6;
   const std::string sdkappid = answer.sdkappid ? std::to_string(*answer.sdkappid) : "null";
-  const std::int64_t code =
-      answer.drop_connection || answer.http_status != 200 ? 0 : answer.envelope.error_code;
-  const std::string request_id =
-      answer.drop_connection || answer.http_status != 200 ? "" : answer.envelope.request_id;
+  const std::int64_t code = answer.sentErrorCode();
+  const std::string request_id = answer.sentRequestId();
   std::string line;
   if (format_ == LogFormat::kText) {
     line = fmt::format(
