@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "protocol/envelope.h"
+#include "protocol/text.h"
 #include "protocol/usersig.h"
 
 namespace live::client {
@@ -219,6 +220,9 @@ Result<std::unique_ptr<LiveClient>> LiveClient::create(ClientOptions options) {
   if (options.identifier.empty()) return Failure{"identifier is empty; give the App admin account"};
   if (!options.usersig_provider && (!options.secret_key || options.secret_key->empty())) {
     return Failure{"give either a secret key (to generate UserSigs) or a UserSig"};
+  }
+  if (!options.usersig_provider && !protocol::isValidUtf8(options.identifier)) {
+    return Failure{"identifier is not valid UTF-8, which a UserSig (JSON) cannot carry"};
   }
   if (options.usersig_validity_seconds <= 0) return Failure{"UserSig validity must be positive"};
   if (options.retry.max_attempts < 1) return Failure{"max attempts must be at least 1"};

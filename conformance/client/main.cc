@@ -17,6 +17,7 @@
 
 #include "cli/command_line.h"
 #include "live_client.h"
+#include "protocol/text.h"
 #include "protocol/usersig.h"
 
 namespace {
@@ -281,6 +282,10 @@ int main(int argc, char** argv) {
     return destroyRooms(settings, rooms, concurrency, options);
   }
   if (usersig->parsed()) {
+    if (!live::protocol::isValidUtf8(usersig_settings.identifier)) {
+      std::fprintf(stderr, "live-client: --identifier is not valid UTF-8, which a UserSig cannot carry\n");
+      return kExitUsage;
+    }
     std::printf("%s\n", live::protocol::generateUserSig(
                             {usersig_settings.sdkappid, usersig_settings.secret_key,
                              usersig_settings.identifier, nowSeconds(), expire, std::nullopt})

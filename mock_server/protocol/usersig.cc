@@ -2,6 +2,8 @@
 // token body. Decoding is bounded: inflate stops at kMaxInflatedUserSigBytes, JSON depth is capped.
 #include "protocol/usersig.h"
 
+#include <stdexcept>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -13,6 +15,7 @@
 
 #include <fmt/format.h>
 #include "protocol/base64.h"
+#include "protocol/text.h"
 #include "protocol/json_limits.h"
 
 namespace live::protocol {
@@ -230,6 +233,9 @@ bool userSigSignatureMatches(const UserSigClaims& claims, std::string_view secre
 }
 
 std::string generateUserSig(const UserSigRequest& request, const UserSigDialect& dialect) {
+  if (!isValidUtf8(request.identifier)) {
+    throw std::invalid_argument("a UserSig's identifier must be valid UTF-8");
+  }
   std::optional<std::string> userbuf_base64;
   if (request.userbuf) userbuf_base64 = base64Encode(*request.userbuf);
   const std::string signature =

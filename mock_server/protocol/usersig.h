@@ -75,7 +75,9 @@ struct UserSigDialect {
   std::optional<std::string> signature_override;  // replaces TLS.sig (tampering in tests)
 };
 
-// Generates a UserSig. The result verifies with any official verifier.
+// Generates a UserSig. The result verifies with any official verifier. Throws
+// std::invalid_argument when the identifier is not valid UTF-8: a UserSig is JSON and cannot carry
+// it (check with isValidUtf8 first).
 std::string generateUserSig(const UserSigRequest& request, const UserSigDialect& dialect = {});
 
 }  // namespace live::protocol
