@@ -11,6 +11,7 @@
 #include "cli/command_line.h"
 #include "domain/config.h"
 #include "domain/emulator.h"
+#include "domain/state_file.h"
 #include "http/http_server.h"
 
 namespace {
@@ -25,7 +26,7 @@ int fail(int code, const std::string& message) {
   return code;
 }
 
-void printStartup(const live::domain::EmulatorConfig& config, bool embedded_default) {
+void printStartup(const live::domain::EmulatorConfig& config, std::size_t rooms, bool embedded_default) {
   for (const auto& app : config.apps) {
     std::string admins = app.root_admin + " (root)";
     for (const auto& admin : app.admins) admins += ", " + admin;
@@ -34,7 +35,7 @@ void printStartup(const live::domain::EmulatorConfig& config, bool embedded_defa
     // Keys from a config file are never echoed; the embedded default's key is public by design.
     if (embedded_default) std::printf("  secret key: %s\n", app.secret_key.c_str());
   }
-  std::printf("  rooms: %zu\n", config.rooms.size());
+  std::printf("  rooms: %zu\n", rooms);
   if (embedded_default) {
     std::printf("  try: POST /v4/live_engine_http_srv/destroy_room?sdkappid=88888888&"
                 "identifier=admin&usersig=<UserSig>&random=99999999&contenttype=json "
@@ -58,6 +59,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> scenario_paths;
   std::string control_token;
   std::string log_format = "text";
+  std::string state_path;
   cli.add_option("--host", host, "Address to listen on")->capture_default_str();
   cli.add_option("--port", port, "Port to listen on; 0 picks a free port")
       ->check(CLI::Range(0, 65535))
@@ -79,6 +81,9 @@ int main(int argc, char** argv) {
   cli.add_option("--control-token", control_token,
                  "Serve the control API to any client sending 'Authorization: Bearer TOKEN' "
                  "(without it: loopback clients only)");
+  cli.add_option("--state-file", state_path,
+                 "Keep rooms across restarts in FILE: created from the config's rooms if missing, "
+                 "the room state if present; every change is durable before it is answered");
   cli.add_option("--log-format", log_format, "Request log on stderr: text, json or none")
       ->check(CLI::IsMember({"text", "json", "none"}))
       ->capture_default_str();
@@ -118,13 +123,21 @@ int main(int argc, char** argv) {
   const bool embedded_default = config_path.empty();
   const auto summary = config;
   live::domain::Emulator emulator(std::move(config), options);
+  std::unique_ptr<live::domain::StateFile> state_file;
+  if (!state_path.empty()) {
+    std::vector<std::string> notes;
+    auto attached = live::domain::StateFile::attach(state_path, emulator, &notes);
+    for (const auto& note : notes) std::fprintf(stderr, "live-emulator: %s\n", note.c_str());
+    if (!attached) return fail(kExitConfig, attached.error());
+    state_file = std::move(attached).value();
+  }
   live::http::HttpServer server(emulator, settings);
   const auto bound = server.bind(host, port);
   if (!bound) return fail(kExitUnavailable, bound.error());
 
   std::printf("live-emulator listening on http://%s:%d\n", host.c_str(), bound.value());
   std::fflush(stdout);
-  printStartup(summary, embedded_default);
+  printStartup(summary, emulator.rooms().size(), embedded_default);
 
   std::thread signal_waiter([&server, stop_signals] {
     int signal_number = 0;

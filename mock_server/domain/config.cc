@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <initializer_list>
 #include <limits>
@@ -68,6 +69,40 @@ Result<std::string> readNonEmptyString(const json& value, const std::string& pat
   return value.get<std::string>();
 }
 
+// A secret key: the key itself, or {"env": "NAME"} to read it from the environment (so CI can keep
+// keys out of files). Messages never quote the value: it may be a key.
+Result<std::string> readSecretKey(const json& value, const std::string& path) {
+  if (value.is_string()) {
+    if (value.get_ref<const std::string&>().empty()) return Failure{path + ": is empty"};
+    return value.get<std::string>();
+  }
+  const auto name = value.is_object() && value.size() == 1 && value.contains("env")
+                        ? value.find("env")
+                        : value.end();
+  if (name == value.end() || !name->is_string() || name->get_ref<const std::string&>().empty()) {
+    return Failure{fmt::format(
+        "{}: expected the key as a non-empty string, or {{\"env\": \"NAME\"}} to read it from "
+        "the environment variable NAME; found {}",
+        path, value.type_name())};
+  }
+  const std::string& variable = name->get_ref<const std::string&>();
+  const char* from_environment = std::getenv(variable.c_str());
+  if (from_environment == nullptr) {
+    return Failure{fmt::format("{}: environment variable {} is not set", path, variable)};
+  }
+  if (*from_environment == '\0') {
+    return Failure{fmt::format("{}: environment variable {} is empty", path, variable)};
+  }
+  return std::string(from_environment);
+}
+
+// nlohmann's parse errors end with "; last read: '...'", the text around the error. That text
+// may be part of a secret key, so it is cut off; the line and column stay.
+std::string withoutQuotedInput(std::string message) {
+  if (const auto cut = message.find("; last read:"); cut != std::string::npos) message.resize(cut);
+  return message;
+}
+
 Result<App> parseApp(const json& value, const std::string& path) {
   if (!value.is_object()) return expected(path, "an object", value);
   if (auto failure = checkKeys(value, path,
@@ -81,7 +116,7 @@ Result<App> parseApp(const json& value, const std::string& path) {
   app.sdkappid = sdkappid.value();
 
   if (!value.contains("secret_key")) return Failure{path + ".secret_key: required"};
-  auto key = readNonEmptyString(value["secret_key"], path + ".secret_key");
+  auto key = readSecretKey(value["secret_key"], path + ".secret_key");
   if (!key) return Failure{key.error()};
   app.secret_key = std::move(key).value();
 
@@ -205,7 +240,8 @@ Result<EmulatorConfig> parseConfig(std::string_view text) {
   try {
     root = json::parse(text);
   } catch (const json::parse_error& error) {
-    return Failure{fmt::format("not valid JSON at byte {}: {}", error.byte, error.what())};
+    return Failure{fmt::format("not valid JSON at byte {}: {}", error.byte,
+                               withoutQuotedInput(error.what()))};
   }
   if (!root.is_object()) return expected("(top level)", "an object", root);
   if (auto failure = checkKeys(root, "(top level)", {"apps", "rooms", "rate_limits"})) {

@@ -2,6 +2,7 @@
 #include "domain/config.h"
 
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 
@@ -62,7 +63,15 @@ TEST_CASE("bad configs are refused with the field and what was expected") {
       {R"({"apps": [{"sdkappid": -1, "secret_key": "k"}]})", "apps[0].sdkappid: expected an integer"},
       {R"({"apps": [{"sdkappid": 1}]})", "apps[0].secret_key: required"},
       {R"({"apps": [{"sdkappid": 1, "secret_key": ""}]})",
-       "apps[0].secret_key: expected a non-empty string"},
+       "apps[0].secret_key: is empty"},
+      {R"({"apps": [{"sdkappid": 1, "secret_key": 5}]})",
+       "apps[0].secret_key: expected the key as a non-empty string, or {\"env\": \"NAME\"}"},
+      {R"({"apps": [{"sdkappid": 1, "secret_key": {"env": ""}}]})",
+       "apps[0].secret_key: expected the key as a non-empty string, or {\"env\": \"NAME\"}"},
+      {R"({"apps": [{"sdkappid": 1, "secret_key": {"env": "X", "y": 1}}]})",
+       "apps[0].secret_key: expected the key as a non-empty string, or {\"env\": \"NAME\"}"},
+      {R"({"apps": [{"sdkappid": 1, "secret_key": {"env": "LIVE_TEST_UNSET_VARIABLE"}}]})",
+       "apps[0].secret_key: environment variable LIVE_TEST_UNSET_VARIABLE is not set"},
       {R"({"apps": [{"sdkappid": 1, "secret_key": "k", "admins": "admin"}]})",
        "apps[0].admins: expected an array of strings"},
       {R"({"apps": [{"sdkappid": 1, "secret_key": "k", "admins": ["a", "a"]}]})",
@@ -95,6 +104,33 @@ TEST_CASE("bad configs are refused with the field and what was expected") {
     const auto result = parseConfig(test.text);
     REQUIRE_FALSE(result.ok());
     CHECK_THAT(result.error(), Catch::Contains(test.message));
+  }
+}
+
+TEST_CASE("a secret key may come from the environment: {\"env\": \"NAME\"}") {
+  ::setenv("LIVE_TEST_SECRET_KEY", "key-from-environment", 1);
+  ::setenv("LIVE_TEST_EMPTY_KEY", "", 1);
+  const auto config = parseConfig(
+      R"({"apps": [{"sdkappid": 1, "secret_key": {"env": "LIVE_TEST_SECRET_KEY"}}]})");
+  REQUIRE(config.ok());
+  CHECK(config.value().apps[0].secret_key == "key-from-environment");
+  CHECK(parseConfig(R"({"apps": [{"sdkappid": 1, "secret_key": {"env": "LIVE_TEST_EMPTY_KEY"}}]})")
+            .error() == "apps[0].secret_key: environment variable LIVE_TEST_EMPTY_KEY is empty");
+}
+
+TEST_CASE("config errors never quote a secret key, not even from a JSON syntax error") {
+  const std::string key = "s3cr3t-key-material";
+  for (const std::string& text : std::vector<std::string>{
+           R"({"apps": [{"sdkappid": 1, "secret_key": ")" + key,       // unterminated string
+           R"({"apps": [{"sdkappid": 1, "secret_key": )" + key + "}]}",  // not a JSON value
+           R"({"apps": [{"sdkappid": 1, "secret_key": [")" + key + R"("]}]})",
+           R"({"apps": [{"sdkappid": 1, "secret_key": {"env": ")" + key + R"(", "x": 1}}]})",
+           R"({"apps": [{"sdkappid": 1, "secret_key": ")" + key + R"(", "status": "paused"}]})",
+       }) {
+    INFO(text);
+    const auto result = parseConfig(text);
+    REQUIRE_FALSE(result.ok());
+    CHECK_THAT(result.error(), !Catch::Contains("s3cr3t"));
   }
 }
 

@@ -2,6 +2,8 @@
 // time, and handle() as checks -> faults -> operation -> envelope -> journal.
 #include "domain/emulator.h"
 
+#include "domain/state_file.h"
+
 #include <fmt/format.h>
 
 namespace live::domain {
@@ -67,7 +69,13 @@ ApiAnswer Emulator::handle(ApiCall call) {
     const bool real_answer_late = fault && !fault->action.error_code &&
                                   !fault->action.http_status && !fault->action.drop_connection;
     if (!fault || fault->after_apply || real_answer_late) {
-      outcome = context.api->apply(context, *rooms_);
+      try {
+        outcome = context.api->apply(context, *rooms_);
+      } catch (const StateFileError& not_durable) {
+        // The change was not made: it could not be made durable first.
+        outcome = Outcome::reject(protocol::ErrorCode::kInternalError,
+                                  fmt::format("internal error: {}", not_durable.what()));
+      }
     }
   }
 

@@ -2,6 +2,7 @@
 #include "domain/room_store.h"
 
 #include <algorithm>
+#include <exception>
 
 namespace live::domain {
 
@@ -30,16 +31,25 @@ RoomStore::Shard* RoomStore::shardFor(SdkAppId sdkappid) const {
 RoomStore::AddResult RoomStore::add(const Room& room) {
   Shard* shard = shardFor(room.sdkappid);
   if (shard == nullptr) return AddResult::kUnknownApp;
-  std::lock_guard lock(shard->mutex);
-  const bool inserted = shard->rooms.try_emplace(room.room_id, toRecord(room)).second;
-  return inserted ? AddResult::kAdded : AddResult::kAlreadyExists;
+  {
+    std::lock_guard lock(shard->mutex);
+    if (shard->rooms.find(room.room_id) != shard->rooms.end()) return AddResult::kAlreadyExists;
+    if (log_ != nullptr) log_->recordPut(room);
+    shard->rooms.emplace(room.room_id, toRecord(room));
+  }
+  compactIfWanted();
+  return AddResult::kAdded;
 }
 
 bool RoomStore::put(const Room& room) {
   Shard* shard = shardFor(room.sdkappid);
   if (shard == nullptr) return false;
-  std::lock_guard lock(shard->mutex);
-  shard->rooms.insert_or_assign(room.room_id, toRecord(room));
+  {
+    std::lock_guard lock(shard->mutex);
+    if (log_ != nullptr) log_->recordPut(room);
+    shard->rooms.insert_or_assign(room.room_id, toRecord(room));
+  }
+  compactIfWanted();
   return true;
 }
 
@@ -84,16 +94,43 @@ std::size_t RoomStore::size() const {
   return total;
 }
 
-void RoomStore::replaceAll(const std::vector<Room>& rooms) {
-  // Lock every shard in a fixed (address) order, so a concurrent reader sees all-old or all-new.
+std::vector<std::unique_lock<std::mutex>> RoomStore::lockAll() const {
+  // A fixed (address) order, so two callers never wait on each other crosswise.
   std::vector<Shard*> ordered;
   for (const auto& [sdkappid, shard] : shards_) ordered.push_back(shard.get());
   std::sort(ordered.begin(), ordered.end());
   std::vector<std::unique_lock<std::mutex>> locks;
   for (Shard* shard : ordered) locks.emplace_back(shard->mutex);
-  for (Shard* shard : ordered) shard->rooms.clear();
+  return locks;
+}
+
+void RoomStore::replaceAll(const std::vector<Room>& rooms) {
+  // Every shard locked: a concurrent reader sees all-old or all-new.
+  const auto locks = lockAll();
+  std::vector<Room> kept;
   for (const auto& room : rooms) {
-    if (Shard* shard = shardFor(room.sdkappid)) shard->rooms.insert_or_assign(room.room_id, toRecord(room));
+    if (shardFor(room.sdkappid) != nullptr) kept.push_back(room);
+  }
+  if (log_ != nullptr) log_->recordReplaceAll(kept);
+  for (const auto& [sdkappid, shard] : shards_) shard->rooms.clear();
+  for (const auto& room : kept) {
+    shardFor(room.sdkappid)->rooms.insert_or_assign(room.room_id, toRecord(room));
+  }
+}
+
+void RoomStore::compactIfWanted() {
+  if (log_ == nullptr || !log_->wantsCompaction()) return;
+  const auto locks = lockAll();
+  if (!log_->wantsCompaction()) return;  // another thread compacted while we waited
+  std::vector<Room> rooms;
+  for (const auto& [sdkappid, shard] : shards_) {
+    for (const auto& [room_id, record] : shard->rooms) rooms.push_back(toRoom(sdkappid, room_id, record));
+  }
+  try {
+    log_->recordReplaceAll(rooms);
+  } catch (const std::exception&) {
+    // The change that triggered this is already durable and the uncompacted log is still
+    // correct; compaction is retried after the next change.
   }
 }
 

@@ -18,6 +18,19 @@ namespace live::domain {
 
 class RoomStore final : public Resettable {
  public:
+  // Where every change is written before it takes effect (--state-file). Each call runs under the
+  // changed app's lock (every app's lock for replaceAll), so records are in the order the changes
+  // happen. A call that cannot make its record durable throws, and the change does not happen.
+  class ChangeLog {
+   public:
+    virtual ~ChangeLog() = default;
+    virtual void recordPut(const Room& room) = 0;
+    virtual void recordRemove(SdkAppId sdkappid, std::string_view room_id) = 0;
+    virtual void recordReplaceAll(const std::vector<Room>& rooms) = 0;
+    // True when the log has grown enough that rewriting it as the current rooms pays off.
+    virtual bool wantsCompaction() const = 0;
+  };
+
   // `initial_rooms` must name only apps in `apps` and have no duplicates (the config guarantees
   // both); they are also the state that reset() returns to.
   RoomStore(ResetRegistry& registry, const std::vector<App>& apps, std::vector<Room> initial_rooms);
@@ -47,6 +60,12 @@ class RoomStore final : public Resettable {
   void replaceAll(const std::vector<Room>& rooms);
   void reset() override;
 
+  // From now on every change goes through `log` first. Call before other threads use the store;
+  // `log` must outlive it.
+  void attach(ChangeLog* log) { log_ = log; }
+  // Rewrites the log as the current rooms, if it asks for that.
+  void compactIfWanted();
+
  private:
   struct StringHash {
     using is_transparent = void;
@@ -70,8 +89,12 @@ class RoomStore final : public Resettable {
   static Room toRoom(SdkAppId sdkappid, const std::string& room_id, const Record& record);
   Shard* shardFor(SdkAppId sdkappid) const;
 
+  // Every shard, locked in this (address) order when all are needed.
+  std::vector<std::unique_lock<std::mutex>> lockAll() const;
+
   const std::vector<Room> initial_rooms_;
   std::unordered_map<SdkAppId, std::unique_ptr<Shard>> shards_;  // immutable after construction
+  ChangeLog* log_ = nullptr;  // set before serving, then read-only
 };
 
 template <class Allow>
@@ -79,11 +102,14 @@ RoomStore::RemoveResult RoomStore::removeIf(SdkAppId sdkappid, std::string_view 
                                             Allow&& allow) {
   Shard* shard = shardFor(sdkappid);
   if (shard == nullptr) return RemoveResult::kUnknownApp;
-  std::lock_guard lock(shard->mutex);
+  std::unique_lock lock(shard->mutex);
   const auto it = shard->rooms.find(room_id);
   if (it == shard->rooms.end()) return RemoveResult::kAbsent;
   if (!allow(toRoom(sdkappid, it->first, it->second))) return RemoveResult::kRefused;
+  if (log_ != nullptr) log_->recordRemove(sdkappid, room_id);
   shard->rooms.erase(it);
+  lock.unlock();
+  compactIfWanted();
   return RemoveResult::kRemoved;
 }
 

@@ -1,0 +1,252 @@
+// The state file's log, its rewrite and its reader. See state_file.h for the format and why.
+#include "domain/state_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <utility>
+
+#include "domain/config.h"
+#include "domain/emulator.h"
+#include "domain/parse.h"
+#include "protocol/json_limits.h"
+
+namespace live::domain {
+namespace {
+
+using json = nlohmann::json;
+
+const json& header() {
+  static const json value = {{"format", "live-emulator-state"}, {"version", StateFile::kVersion}};
+  return value;
+}
+
+std::string putLine(const Room& room) { return json{{"put", roomToJson(room)}}.dump() + '\n'; }
+
+std::string errorText(int error) { return std::strerror(error); }
+
+// Writes all of `data`, or fails with errno set.
+bool writeAll(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t written = ::write(fd, data.data(), data.size());
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data.remove_prefix(static_cast<std::size_t>(written));
+  }
+  return true;
+}
+
+// One record line, applied to `rooms`; a failure message without the file and line.
+std::optional<std::string> applyRecord(const std::string& line, const std::vector<App>& apps,
+                                       std::map<std::pair<SdkAppId, std::string>, Room>& rooms) {
+  if (protocol::jsonNestingDepth(line) > protocol::kMaxJsonDepth) return "nested too deeply";
+  const json record = json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (record.is_discarded()) return "not a JSON record";
+  if (!record.is_object() || record.size() != 1) {
+    return "expected an object with one key, \"put\" or \"remove\"";
+  }
+  if (const auto put = record.find("put"); put != record.end()) {
+    auto room = parseRoom(*put, "put", apps);
+    if (!room) return room.error();
+    if (!room.value().has_create_time) return "put.create_time: required in a state file";
+    const Room& parsed = room.value().room;
+    rooms.insert_or_assign({parsed.sdkappid, parsed.room_id}, parsed);
+    return std::nullopt;
+  }
+  if (const auto remove = record.find("remove"); remove != record.end()) {
+    const auto sdkappid = remove->is_object() && remove->contains("sdkappid")
+                              ? nonNegativeInteger((*remove)["sdkappid"])
+                              : std::nullopt;
+    if (!sdkappid || *sdkappid > std::numeric_limits<SdkAppId>::max()) {
+      return "remove.sdkappid: expected an integer in 0..4294967295";
+    }
+    const auto room_id = remove->find("room_id");
+    if (room_id == remove->end() || !room_id->is_string()) return "remove.room_id: expected a string";
+    rooms.erase({static_cast<SdkAppId>(*sdkappid), room_id->get<std::string>()});
+    return std::nullopt;
+  }
+  return "expected an object with one key, \"put\" or \"remove\"";
+}
+
+}  // namespace
+
+StateFile::~StateFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Result<std::vector<Room>> StateFile::read(const std::string& path, const std::vector<App>& apps,
+                                          std::vector<std::string>* notes) {
+  std::error_code status_error;
+  if (!std::filesystem::is_regular_file(path, status_error)) {
+    return Failure{fmt::format("{}: the state file cannot be read ({})", path,
+                               status_error ? status_error.message() : "not a regular file")};
+  }
+  std::ifstream stream(path, std::ios::binary);
+  std::string content;
+  if (stream) content.assign(std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>());
+  if (!stream || stream.bad()) {
+    return Failure{fmt::format("{}: the state file cannot be read ({})", path, errorText(errno))};
+  }
+  if (content.empty()) {
+    return Failure{fmt::format("{}: the state file is empty, so it is not a live-emulator state "
+                               "file; remove it to start from the config's rooms",
+                               path)};
+  }
+  std::map<std::pair<SdkAppId, std::string>, Room> rooms;
+  std::size_t line_number = 0;
+  std::size_t start = 0;
+  while (start < content.size()) {
+    const std::size_t end = content.find('\n', start);
+    ++line_number;
+    if (end == std::string::npos) {
+      // Cut off mid-write: never acknowledged, so dropping it loses nothing.
+      if (notes != nullptr) {
+        notes->push_back(fmt::format("{}:{}: ignored an incomplete last record (a write cut off "
+                                     "before it was acknowledged)",
+                                     path, line_number));
+      }
+      break;
+    }
+    const std::string line = content.substr(start, end - start);
+    start = end + 1;
+    if (line_number == 1) {
+      const json first = json::parse(line, nullptr, /*allow_exceptions=*/false);
+      if (first.is_object() && first.value("format", json()) == header()["format"] &&
+          first.value("version", json()) != header()["version"]) {
+        return Failure{fmt::format("{}:1: state file version {} is not supported (this emulator "
+                                   "reads version {})",
+                                   path, first.value("version", json()).dump(), kVersion)};
+      }
+      if (first.is_discarded() || first != header()) {  // discarded compares unequal to nothing
+        return Failure{fmt::format("{}:1: not a live-emulator state file (expected the header {})",
+                                   path, header().dump())};
+      }
+      continue;
+    }
+    if (auto problem = applyRecord(line, apps, rooms)) {
+      return Failure{fmt::format("{}:{}: the state file is corrupt: {}", path, line_number, *problem)};
+    }
+  }
+  if (line_number == 1 && start == 0) {
+    return Failure{fmt::format("{}:1: not a live-emulator state file (its header is incomplete)", path)};
+  }
+  std::vector<Room> result;
+  result.reserve(rooms.size());
+  for (auto& [key, room] : rooms) result.push_back(std::move(room));
+  return result;
+}
+
+Result<std::unique_ptr<StateFile>> StateFile::attach(const std::string& path, Emulator& emulator,
+                                                     std::vector<std::string>* notes) {
+  std::unique_ptr<StateFile> file(new StateFile(path));
+  std::error_code error;
+  const bool exists = std::filesystem::exists(path, error);
+  if (error) return Failure{fmt::format("{}: the state file cannot be read ({})", path, error.message())};
+  std::vector<Room> rooms;
+  if (exists) {
+    auto loaded = read(path, emulator.config().apps, notes);
+    if (!loaded) return Failure{loaded.error()};
+    rooms = std::move(loaded).value();
+    emulator.rooms().replaceAll(rooms);
+  } else {
+    rooms = emulator.rooms().all();
+  }
+  try {
+    std::lock_guard lock(file->mutex_);
+    file->rewrite(rooms);
+  } catch (const StateFileError& failure) {
+    return Failure{failure.what()};
+  }
+  emulator.rooms().attach(file.get());
+  return file;
+}
+
+void StateFile::rewrite(const std::vector<Room>& rooms) {
+  const std::string temporary = path_ + ".tmp";
+  const auto fail = [&](std::string_view step) {
+    const int error = errno;
+    throw StateFileError(fmt::format("state file {}: {} failed ({})", path_, step, errorText(error)));
+  };
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) fail("creating " + temporary);
+  std::string buffer = header().dump() + '\n';
+  bool written = true;
+  for (const auto& room : rooms) {
+    buffer += putLine(room);
+    if (buffer.size() >= (1u << 20)) {
+      written = written && writeAll(fd, buffer);
+      buffer.clear();
+    }
+  }
+  written = written && writeAll(fd, buffer) && ::fsync(fd) == 0;
+  const int write_error = errno;
+  ::close(fd);
+  if (!written) {
+    errno = write_error;
+    ::unlink(temporary.c_str());
+    fail("writing " + temporary);
+  }
+  // The rename is the commit point: before it the old file is whole, after it the new one.
+  if (::rename(temporary.c_str(), path_.c_str()) != 0) fail("renaming " + temporary);
+  std::string directory = std::filesystem::path(path_).parent_path().string();
+  if (directory.empty()) directory = ".";
+  if (const int dir_fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir_fd >= 0) {
+    ::fsync(dir_fd);  // makes the rename itself durable
+    ::close(dir_fd);
+  }
+  const int log_fd = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (fd_ >= 0) ::close(fd_);  // it names the replaced file now
+  fd_ = log_fd;
+  if (log_fd < 0) fail("opening for appending");
+  records_since_rewrite_ = 0;
+  rooms_at_rewrite_ = rooms.size();
+}
+
+void StateFile::append(const std::string& line) {
+  std::lock_guard lock(mutex_);
+  if (fd_ < 0) {
+    throw StateFileError(fmt::format("state file {}: not writable after an earlier failure", path_));
+  }
+  const off_t before = ::lseek(fd_, 0, SEEK_END);
+  if (writeAll(fd_, line) && ::fdatasync(fd_) == 0) {
+    ++records_since_rewrite_;
+    return;
+  }
+  const int error = errno;
+  // Take back a partial record, so that later records do not follow a torn line. If even that
+  // fails, stop writing: the file up to here is still valid.
+  if (before < 0 || ::ftruncate(fd_, before) != 0) {
+    ::close(fd_);
+    fd_ = -1;
+  }
+  throw StateFileError(fmt::format("state file {}: append failed ({})", path_, errorText(error)));
+}
+
+void StateFile::recordPut(const Room& room) { append(putLine(room)); }
+
+void StateFile::recordRemove(SdkAppId sdkappid, std::string_view room_id) {
+  append(json{{"remove", {{"sdkappid", sdkappid}, {"room_id", room_id}}}}.dump() + '\n');
+}
+
+void StateFile::recordReplaceAll(const std::vector<Room>& rooms) {
+  std::lock_guard lock(mutex_);
+  rewrite(rooms);
+}
+
+bool StateFile::wantsCompaction() const {
+  return records_since_rewrite_.load() > 1024 + 2 * rooms_at_rewrite_.load();
+}
+
+}  // namespace live::domain

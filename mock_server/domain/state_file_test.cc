@@ -1,0 +1,174 @@
+// --state-file: created from the config, the state when it exists, durable per change, refused
+// when corrupt (never replaced), rewritten by reset, compacted as it grows.
+#include "domain/state_file.h"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "domain/config.h"
+#include "domain/emulator.h"
+
+using namespace live::domain;
+
+namespace {
+
+constexpr std::int64_t kNow = 1700000000;
+
+std::string tempPath(const std::string& name) {
+  const auto directory = std::filesystem::temp_directory_path() / "live_state_file_test";
+  std::filesystem::create_directories(directory);
+  const auto path = directory / name;
+  std::filesystem::remove(path);
+  return path.string();
+}
+
+std::string contents(const std::string& path) {
+  std::ifstream stream(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>()};
+}
+
+void write(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
+
+EmulatorConfig twoRooms() {
+  auto config = parseConfig(R"({"apps": [{"sdkappid": 88888888, "secret_key": "k",
+      "root_admin": "administrator", "admins": ["admin"]}],
+    "rooms": [{"sdkappid": 88888888, "room_id": "a", "owner": "admin", "create_time": 1},
+              {"sdkappid": 88888888, "room_id": "b", "owner": "admin", "create_time": 2}]})");
+  return std::move(config).value();
+}
+
+EmulatorOptions frozen() {
+  EmulatorOptions options;
+  options.frozen_clock = Instant(std::chrono::seconds(kNow));
+  return options;
+}
+
+std::vector<std::string> roomIds(const std::vector<Room>& rooms) {
+  std::vector<std::string> ids;
+  for (const auto& room : rooms) ids.push_back(room.room_id);
+  return ids;
+}
+
+const std::string kHeader = R"({"format":"live-emulator-state","version":1})";
+
+}  // namespace
+
+TEST_CASE("a missing state file is created from the config's rooms") {
+  const auto path = tempPath("created.state");
+  Emulator emulator(twoRooms(), frozen());
+  auto file = StateFile::attach(path, emulator);
+  REQUIRE(file.ok());
+  const auto read = StateFile::read(path, emulator.config().apps);
+  REQUIRE(read.ok());
+  CHECK(read.value() == emulator.rooms().all());
+  CHECK(contents(path).rfind(kHeader + "\n", 0) == 0);
+}
+
+TEST_CASE("every change is in the file before the call returns; an existing file is the state") {
+  const auto path = tempPath("changes.state");
+  {
+    Emulator emulator(twoRooms(), frozen());
+    auto file = StateFile::attach(path, emulator);
+    REQUIRE(file.ok());
+    CHECK(emulator.rooms().remove(88888888, "a") == RoomStore::RemoveResult::kRemoved);
+    CHECK(emulator.rooms().add({88888888, "c", "admin", "Live", "C", 3}) ==
+          RoomStore::AddResult::kAdded);
+    // Read while the first emulator still runs: nothing is buffered.
+    CHECK(roomIds(StateFile::read(path, emulator.config().apps).value()) ==
+          std::vector<std::string>{"b", "c"});
+  }
+  Emulator restarted(twoRooms(), frozen());  // the config still lists "a"
+  auto file = StateFile::attach(path, restarted);
+  REQUIRE(file.ok());
+  CHECK(roomIds(restarted.rooms().all()) == std::vector<std::string>{"b", "c"});
+}
+
+TEST_CASE("reset returns to the config's rooms and rewrites the file") {
+  const auto path = tempPath("reset.state");
+  Emulator emulator(twoRooms(), frozen());
+  auto file = StateFile::attach(path, emulator);
+  REQUIRE(file.ok());
+  emulator.rooms().remove(88888888, "a");
+  emulator.reset();
+  CHECK(roomIds(StateFile::read(path, emulator.config().apps).value()) ==
+        std::vector<std::string>{"a", "b"});
+  CHECK_FALSE(std::filesystem::exists(path + ".tmp"));
+}
+
+TEST_CASE("a corrupt or unreadable state file is refused, naming the file and line, and kept") {
+  struct Case {
+    std::string content;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {"", "the state file is empty"},
+      {"hello\n", ":1: not a live-emulator state file"},
+      {R"({"format":"live-emulator-state","version":2})" "\n", ":1: state file version 2 is not supported"},
+      {kHeader + "\n{\"put\":{\"sdkappid\":88888888,\"room_id\":\"x\"\n{\"put\":{}}\n",
+       ":2: the state file is corrupt: not a JSON record"},
+      {kHeader + "\n{\"put\":{\"sdkappid\":5,\"room_id\":\"x\",\"owner\":\"o\",\"type\":\"Live\","
+                 "\"name\":\"x\",\"create_time\":1}}\n",
+       ":2: the state file is corrupt: put.sdkappid: no app 5 is configured"},
+      {kHeader + "\n{\"put\":{\"sdkappid\":88888888,\"room_id\":\"x\",\"owner\":\"o\"}}\n",
+       ":2: the state file is corrupt: put.create_time: required in a state file"},
+      {kHeader + "\n{\"drop\":1}\n", ":2: the state file is corrupt: expected an object with one key"},
+      {kHeader + "\n{\"remove\":{\"sdkappid\":-1,\"room_id\":\"a\"}}\n",
+       ":2: the state file is corrupt: remove.sdkappid"},
+  };
+  for (const auto& test : cases) {
+    INFO(test.content);
+    const auto path = tempPath("corrupt.state");
+    write(path, test.content);
+    Emulator emulator(twoRooms(), frozen());
+    const auto file = StateFile::attach(path, emulator);
+    REQUIRE_FALSE(file.ok());
+    CHECK_THAT(file.error(), Catch::StartsWith(path) && Catch::Contains(test.message));
+    CHECK(contents(path) == test.content);  // never silently replaced
+  }
+  const auto directory = tempPath("a-directory.state");
+  std::filesystem::create_directories(directory);
+  Emulator emulator(twoRooms(), frozen());
+  const auto file = StateFile::attach(directory, emulator);
+  REQUIRE_FALSE(file.ok());
+  CHECK_THAT(file.error(), Catch::StartsWith(directory) && Catch::Contains("cannot be read"));
+}
+
+TEST_CASE("a last record cut off mid-write was never acknowledged: it is ignored, with a note") {
+  const auto path = tempPath("torn.state");
+  const std::string put_a =
+      R"({"put":{"sdkappid":88888888,"room_id":"a","owner":"admin","type":"Live","name":"a","create_time":1}})";
+  const std::string put_b =
+      R"({"put":{"sdkappid":88888888,"room_id":"b","owner":"admin","type":"Live","name":"b","create_time":2}})";
+  write(path, kHeader + "\n" + put_a + "\n" + put_b +
+                  "\n{\"remove\":{\"sdkappid\":88888888,\"room_id\":\"a\"}}\n"
+                  "{\"remove\":{\"sdkappid\":88888888,\"ro");
+  Emulator emulator(twoRooms(), frozen());
+  std::vector<std::string> notes;
+  const auto file = StateFile::attach(path, emulator, &notes);
+  REQUIRE(file.ok());
+  CHECK(roomIds(emulator.rooms().all()) == std::vector<std::string>{"b"});
+  REQUIRE(notes.size() == 1);
+  CHECK_THAT(notes[0], Catch::Contains(":5: ignored an incomplete last record"));
+  CHECK(contents(path).back() == '\n');  // rewritten whole at start
+}
+
+TEST_CASE("the log is compacted as it grows, and stays correct") {
+  const auto path = tempPath("compact.state");
+  Emulator emulator(twoRooms(), frozen());
+  auto file = StateFile::attach(path, emulator);
+  REQUIRE(file.ok());
+  for (int i = 0; i < 3000; ++i) {
+    emulator.rooms().put({88888888, "churn", "admin", "Live", "churn", i});
+    emulator.rooms().remove(88888888, "churn");
+  }
+  emulator.rooms().put({88888888, "last", "admin", "Live", "last", 9});
+  // 6001 records were written; compaction keeps the file near the live state's size.
+  CHECK(std::filesystem::file_size(path) < 1200 * 100);
+  CHECK(roomIds(StateFile::read(path, emulator.config().apps).value()) ==
+        std::vector<std::string>{"a", "b", "last"});
+}
