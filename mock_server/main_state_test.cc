@@ -175,7 +175,7 @@ TEST_CASE("a corrupt state file stops the start with exit 78 and a clear message
   Emulator emulator({"--config", config, "--state-file", state, "--port", "0"});
   CHECK(emulator.wait(10000) == 78);
   CHECK(emulator.readStderr() ==
-        "live-emulator: " + state + ":2: the state file is corrupt: not a JSON record\n");
+        "live-emulator: " + state + ":2: the state file is corrupt: the record is not valid JSON (at byte 2)\n");
   std::ifstream stream(state);
   CHECK(std::string(std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>()) == garbage);
 }

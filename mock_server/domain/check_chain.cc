@@ -300,18 +300,11 @@ std::optional<Outcome> CheckChain::bodyIsJson(CallContext& context) const {
     return Outcome::reject(ErrorCode::kInvalidJsonBody,
                            "the request body is empty; send JSON like {\"RoomId\":\"...\"}");
   }
-  if (protocol::jsonNestingDepth(body) > protocol::kMaxJsonDepth) {
-    return Outcome::reject(ErrorCode::kInvalidJsonBody,
-                           fmt::format("the request body is nested deeper than {} levels",
-                                       protocol::kMaxJsonDepth));
+  auto parsed = protocol::parseUntrustedJson(body);
+  if (!parsed) {
+    return Outcome::reject(ErrorCode::kInvalidJsonBody, "the request body is " + parsed.error());
   }
-  try {
-    context.body = nlohmann::json::parse(body);
-  } catch (const nlohmann::json::parse_error& error) {
-    return Outcome::reject(ErrorCode::kInvalidJsonBody,
-                           fmt::format("the request body is not valid JSON (at byte {})",
-                                       error.byte));
-  }
+  context.body = std::move(parsed).value();
   return std::nullopt;
 }
 

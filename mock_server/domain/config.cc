@@ -242,6 +242,8 @@ Result<EmulatorConfig> parseConfig(std::string_view text) {
   } catch (const json::parse_error& error) {
     return Failure{fmt::format("not valid JSON at byte {}: {}", error.byte,
                                withoutQuotedInput(error.what()))};
+  } catch (const json::exception&) {  // number overflow ("1e400") is not a parse_error
+    return Failure{"not valid JSON: a number is out of range"};
   }
   if (!root.is_object()) return expected("(top level)", "an object", root);
   if (auto failure = checkKeys(root, "(top level)", {"apps", "rooms", "rate_limits"})) {

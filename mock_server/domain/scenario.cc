@@ -103,12 +103,9 @@ Result<Scenario> loadScenarioFile(const std::string& path, const std::vector<App
   std::ostringstream text;
   text << file.rdbuf();
   const std::string content = text.str();
-  if (protocol::jsonNestingDepth(content) > protocol::kMaxJsonDepth) {
-    return Failure{fmt::format("{}: the JSON is nested too deeply", path)};
-  }
-  const json value = json::parse(content, nullptr, false);
-  if (value.is_discarded()) return Failure{fmt::format("{}: not valid JSON", path)};
-  auto scenario = parseScenario(value, apps);
+  const auto value = protocol::parseUntrustedJson(content);
+  if (!value) return Failure{fmt::format("{}: {}", path, value.error())};
+  auto scenario = parseScenario(value.value(), apps);
   if (!scenario) return Failure{fmt::format("{}: {}", path, scenario.error())};
   return scenario;
 }

@@ -51,9 +51,9 @@ bool writeAll(int fd, std::string_view data) {
 // One record line, applied to `rooms`; a failure message without the file and line.
 std::optional<std::string> applyRecord(const std::string& line, const std::vector<App>& apps,
                                        std::map<std::pair<SdkAppId, std::string>, Room>& rooms) {
-  if (protocol::jsonNestingDepth(line) > protocol::kMaxJsonDepth) return "nested too deeply";
-  const json record = json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (record.is_discarded()) return "not a JSON record";
+  const auto parsed = protocol::parseUntrustedJson(line);
+  if (!parsed) return "the record is " + parsed.error();
+  const json& record = parsed.value();
   if (!record.is_object() || record.size() != 1) {
     return "expected an object with one key, \"put\" or \"remove\"";
   }
@@ -61,8 +61,8 @@ std::optional<std::string> applyRecord(const std::string& line, const std::vecto
     auto room = parseRoom(*put, "put", apps);
     if (!room) return room.error();
     if (!room.value().has_create_time) return "put.create_time: required in a state file";
-    const Room& parsed = room.value().room;
-    rooms.insert_or_assign({parsed.sdkappid, parsed.room_id}, parsed);
+    const Room& loaded = room.value().room;
+    rooms.insert_or_assign({loaded.sdkappid, loaded.room_id}, loaded);
     return std::nullopt;
   }
   if (const auto remove = record.find("remove"); remove != record.end()) {
@@ -122,14 +122,15 @@ Result<std::vector<Room>> StateFile::read(const std::string& path, const std::ve
     const std::string line = content.substr(start, end - start);
     start = end + 1;
     if (line_number == 1) {
-      const json first = json::parse(line, nullptr, /*allow_exceptions=*/false);
+      const auto parsed_first = protocol::parseUntrustedJson(line);
+      const json first = parsed_first ? parsed_first.value() : json(nullptr);
       if (first.is_object() && first.value("format", json()) == header()["format"] &&
           first.value("version", json()) != header()["version"]) {
         return Failure{fmt::format("{}:1: state file version {} is not supported (this emulator "
                                    "reads version {})",
                                    path, first.value("version", json()).dump(), kVersion)};
       }
-      if (first.is_discarded() || first != header()) {  // discarded compares unequal to nothing
+      if (first != header()) {
         return Failure{fmt::format("{}:1: not a live-emulator state file (expected the header {})",
                                    path, header().dump())};
       }

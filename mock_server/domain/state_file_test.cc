@@ -110,7 +110,7 @@ TEST_CASE("a corrupt or unreadable state file is refused, naming the file and li
       {"hello\n", ":1: not a live-emulator state file"},
       {R"({"format":"live-emulator-state","version":2})" "\n", ":1: state file version 2 is not supported"},
       {kHeader + "\n{\"put\":{\"sdkappid\":88888888,\"room_id\":\"x\"\n{\"put\":{}}\n",
-       ":2: the state file is corrupt: not a JSON record"},
+       ":2: the state file is corrupt: the record is not valid JSON"},
       {kHeader + "\n{\"put\":{\"sdkappid\":5,\"room_id\":\"x\",\"owner\":\"o\",\"type\":\"Live\","
                  "\"name\":\"x\",\"create_time\":1}}\n",
        ":2: the state file is corrupt: put.sdkappid: no app 5 is configured"},

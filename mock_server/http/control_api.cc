@@ -33,17 +33,16 @@ void fail(httplib::Response& response, int status, const std::string& message) {
 
 // Parses a JSON request body, or answers 400 and returns nullopt.
 std::optional<json> jsonBody(const httplib::Request& request, httplib::Response& response) {
-  if (protocol::jsonNestingDepth(request.body) > protocol::kMaxJsonDepth) {
-    fail(response, 400, "the request body is nested too deeply");
+  if (request.body.empty()) {
+    fail(response, 400, "the request body is empty; send JSON");
     return std::nullopt;
   }
-  json body = json::parse(request.body, nullptr, false);
-  if (body.is_discarded()) {
-    fail(response, 400, request.body.empty() ? "the request body is empty; send JSON"
-                                             : "the request body is not valid JSON");
+  auto body = protocol::parseUntrustedJson(request.body);
+  if (!body) {
+    fail(response, 400, "the request body is " + body.error());
     return std::nullopt;
   }
-  return body;
+  return std::move(body).value();
 }
 
 // Parses an optional sdkappid query parameter; answers 400 on a bad value.

@@ -23,12 +23,12 @@ namespace {
 
 constexpr const char* kJson = "application/json";
 
-domain::ApiCall toApiCall(const httplib::Request& request) {
+domain::ApiCall toApiCall(const httplib::Request& request, std::string body) {
   domain::ApiCall call;
   call.method = request.method;
   call.path = request.path;
   call.query = parseQuery(request.target);
-  call.body = request.body;
+  call.body = std::move(body);
   call.peer = request.remote_addr + ':' + std::to_string(request.remote_port);
   return call;
 }
@@ -36,6 +36,17 @@ domain::ApiCall toApiCall(const httplib::Request& request) {
 void sendJsonError(httplib::Response& response, int status, std::string_view message) {
   response.status = status;
   response.set_content(nlohmann::json{{"error", message}}.dump(), kJson);
+}
+
+bool hasNonIdentity(const httplib::Request& request, const char* header) {
+  return request.has_header(header) && request.get_header_value(header) != "identity";
+}
+
+std::string tooLargeEnvelope(std::size_t limit) {
+  protocol::Envelope envelope;
+  envelope.error_code = protocol::toInt(protocol::ErrorCode::kInvalidJsonBody);
+  envelope.error_info = fmt::format("the request body is larger than the {}-byte limit", limit);
+  return protocol::serializeEnvelope(envelope);
 }
 
 }  // namespace
@@ -77,11 +88,63 @@ void HttpServer::DrainingServer::stopAccepting() {
 }
 
 void HttpServer::installRoutes() {
+  // Body limits. cpp-httplib 0.11.4 enforces set_payload_max_length only against a
+  // Content-Length: a chunked body, or a compressed one (Content-Encoding: gzip/deflate, which it
+  // inflates), would be read into memory whole, however large. So the vendor API's POST reads its
+  // body through a content reader that stops at the limit, counting inflated bytes; every other
+  // route, where no client needs them, refuses chunked (411) and compressed (415) bodies before a
+  // byte of them is read.
+  server_.set_pre_routing_handler([](const httplib::Request& request, httplib::Response& response) {
+    if (request.method == "POST" && request.path.rfind("/v4/", 0) == 0) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    const bool chunked = hasNonIdentity(request, "Transfer-Encoding");
+    if (!chunked && !hasNonIdentity(request, "Content-Encoding")) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    response.set_header("Connection", "close");  // the body stays unread
+    sendJsonError(response, chunked ? 411 : 415,
+                  chunked ? "send the body with a Content-Length (chunked bodies are accepted only "
+                            "by the vendor API's POST)"
+                          : "send the body uncompressed (compressed bodies are accepted only by the "
+                            "vendor API's POST)");
+    return httplib::Server::HandlerResponse::Handled;
+  });
+
   const auto vendor = [this](const httplib::Request& request, httplib::Response& response) {
-    handleVendorApi(request, response);
+    handleVendorApi(request, request.body, response);
   };
   // Every method reaches the check chain, which answers 60002 for anything but POST (row 1).
   routeEveryMethod(server_, R"(/v4/.*)", vendor);
+  // POST, the one method that matters, reads its body itself (see above); cpp-httplib dispatches
+  // content-reader handlers before plain ones.
+  server_.Post(R"(/v4/.*)", [this](const httplib::Request& request, httplib::Response& response,
+                                   const httplib::ContentReader& read_content) {
+    const std::size_t limit = settings_.max_body_bytes;
+    std::string body;
+    bool too_large = false;
+    const bool complete = read_content([&](const char* data, std::size_t size) {
+      if (size > limit - body.size()) {
+        too_large = true;
+        return false;
+      }
+      body.append(data, size);
+      return true;
+    });
+    if (too_large || response.status == 413) {  // 413: the library saw the Content-Length
+      response.status = 413;
+      response.set_header("Connection", "close");
+      response.set_content(tooLargeEnvelope(limit), kJson);
+      return;
+    }
+    if (!complete) {
+      response.set_header("Connection", "close");
+      sendJsonError(response, 400, "the request body could not be read (broken chunked or "
+                                   "compressed encoding, or the connection ended early)");
+      return;
+    }
+    handleVendorApi(request, std::move(body), response);
+  });
 
   installControlApi(server_, emulator_, settings_.control);
 
@@ -97,11 +160,7 @@ void HttpServer::installRoutes() {
     }
     if (response.status == 413) {
       // A vendor-API caller gets the vendor's envelope.
-      protocol::Envelope envelope;
-      envelope.error_code = protocol::toInt(protocol::ErrorCode::kInvalidJsonBody);
-      envelope.error_info = fmt::format("the request body is larger than the {}-byte limit",
-                                        settings_.max_body_bytes);
-      response.set_content(protocol::serializeEnvelope(envelope), kJson);
+      response.set_content(tooLargeEnvelope(settings_.max_body_bytes), kJson);
       return httplib::Server::HandlerResponse::Handled;
     }
     if (response.status == 404) {
@@ -116,7 +175,10 @@ void HttpServer::installRoutes() {
       return httplib::Server::HandlerResponse::Handled;
     }
     sendJsonError(response, response.status,
-                  fmt::format("HTTP {}: the request could not be processed", response.status));
+                  response.status == 400
+                      ? "HTTP 400: the request could not be parsed (malformed request line or "
+                        "header, or a header line over 8192 bytes)"
+                      : fmt::format("HTTP {}: the request could not be processed", response.status));
     return httplib::Server::HandlerResponse::Handled;
   }));
 
@@ -127,7 +189,11 @@ void HttpServer::installRoutes() {
     const bool announced_body =
         (request.has_header("Content-Length") && request.get_header_value("Content-Length") != "0") ||
         request.has_header("Transfer-Encoding");
-    if (announced_body && request.body.empty()) response.set_header("Connection", "close");
+    // The vendor API's POST reads its body through a content reader, so request.body is empty.
+    const bool read_by_content_reader = request.method == "POST" && request.path.rfind("/v4/", 0) == 0;
+    if (announced_body && request.body.empty() && !read_by_content_reader) {
+      response.set_header("Connection", "close");
+    }
   });
 
   server_.set_exception_handler(
@@ -143,9 +209,10 @@ void HttpServer::installRoutes() {
       });
 }
 
-void HttpServer::handleVendorApi(const httplib::Request& request, httplib::Response& response) {
+void HttpServer::handleVendorApi(const httplib::Request& request, std::string body,
+                                 httplib::Response& response) {
   const auto started = std::chrono::steady_clock::now();
-  const domain::ApiAnswer answer = emulator_.handle(toApiCall(request));
+  const domain::ApiAnswer answer = emulator_.handle(toApiCall(request, std::move(body)));
   // An injected delay holds only this connection's worker; others are served meanwhile.
   if (answer.delay.count() > 0) std::this_thread::sleep_for(answer.delay);
   if (answer.drop_connection) {

@@ -60,7 +60,8 @@ class HttpServer {
   };
 
   void installRoutes();
-  void handleVendorApi(const httplib::Request& request, httplib::Response& response);
+  void handleVendorApi(const httplib::Request& request, std::string body,
+                       httplib::Response& response);
 
   domain::Emulator& emulator_;
   ServerSettings settings_;

@@ -63,11 +63,9 @@ std::string serializeEnvelope(const Envelope& envelope) {
 
 Result<Envelope> parseEnvelope(std::string_view body) {
   using json = nlohmann::json;
-  if (jsonNestingDepth(body) > kMaxJsonDepth) {
-    return Failure{"the response body is nested too deeply to be an envelope"};
-  }
-  const json object = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (object.is_discarded()) return Failure{"the response body is not valid JSON"};
+  const auto parsed = parseUntrustedJson(body);
+  if (!parsed) return Failure{"the response body is " + parsed.error()};
+  const json& object = parsed.value();
   if (!object.is_object()) return Failure{"the response body is not a JSON object"};
 
   Envelope envelope;

@@ -1,6 +1,8 @@
 // A single pass over the bytes: enough to bound recursion before nlohmann::json builds a value.
 #include "protocol/json_limits.h"
 
+#include <fmt/format.h>
+
 namespace live::protocol {
 
 std::size_t jsonNestingDepth(std::string_view text, std::size_t limit) {
@@ -39,6 +41,19 @@ std::size_t jsonNestingDepth(std::string_view text, std::size_t limit) {
     }
   }
   return deepest;
+}
+
+Result<nlohmann::json> parseUntrustedJson(std::string_view text) {
+  if (jsonNestingDepth(text) > kMaxJsonDepth) {
+    return Failure{fmt::format("nested deeper than {} levels", kMaxJsonDepth)};
+  }
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& error) {
+    return Failure{fmt::format("not valid JSON (at byte {})", error.byte)};
+  } catch (const nlohmann::json::exception&) {
+    return Failure{"not valid JSON (a number is out of range)"};
+  }
 }
 
 }  // namespace live::protocol

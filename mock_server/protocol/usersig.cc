@@ -144,11 +144,9 @@ Result<UserSigClaims> decodeUserSig(std::string_view usersig) {
   if (!inflated) return Failure{inflated.error()};
   const std::string& text = inflated.value();
 
-  if (jsonNestingDepth(text) > kMaxJsonDepth) {
-    return Failure{fmt::format("the UserSig's JSON is nested deeper than {}", kMaxJsonDepth)};
-  }
-  const json object = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (object.is_discarded()) return Failure{"the UserSig does not contain valid JSON"};
+  const auto parsed = parseUntrustedJson(text);
+  if (!parsed) return Failure{"the UserSig's content is " + parsed.error()};
+  const json& object = parsed.value();
   if (!object.is_object()) {
     return Failure{fmt::format("the UserSig's JSON is a {}, expected an object",
                                jsonTypeName(object))};

@@ -149,7 +149,7 @@ TEST_CASE("decoding failures name the step and the field") {
       {"not base64 at all!", "not URL-safe base64"},
       {"eJyr", "truncated"},
       {"AAAA", "not a valid zlib stream"},
-      {tokenFromJson("not json"), "not contain valid JSON"},
+      {tokenFromJson("not json"), "not valid JSON"},
       {tokenFromJson("[1,2]"), "expected an object"},
       {tokenFromJson("{" + valid_fields + "}"), "no \"TLS.ver\""},
       {tokenFromJson(R"({"TLS.ver":"3.0",)" + valid_fields + "}"), "expected \"2.0\""},
