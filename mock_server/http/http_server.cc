@@ -57,6 +57,8 @@ HttpServer::HttpServer(domain::Emulator& emulator, ServerSettings settings)
   server_.set_keep_alive_max_count(settings_.keep_alive_max_requests);
   server_.set_keep_alive_timeout(settings_.keep_alive_timeout_seconds);
   server_.set_payload_max_length(settings_.max_body_bytes);
+  server_.set_read_timeout(settings_.read_timeout_seconds, 0);
+  server_.set_write_timeout(settings_.write_timeout_seconds, 0);
   const std::size_t max_connections = settings_.max_connections;
   server_.new_task_queue = [max_connections] { return new ElasticThreadPool(max_connections); };
   installRoutes();
@@ -66,6 +68,9 @@ HttpServer::~HttpServer() { stop(); }
 
 Result<int> HttpServer::bind(const std::string& host, int port) {
   const int bound = port == 0 ? server_.bind_to_any_port(host) : (server_.bind_to_port(host, port) ? port : -1);
+  if (bound >= 0 && !server_.widenBacklog(settings_.listen_backlog)) {
+    return Failure{fmt::format("cannot set the listen backlog on {}:{}", host, port)};
+  }
   if (bound < 0) {
     return Failure{fmt::format("cannot listen on {}:{} (address in use, or not an address of "
                                "this machine)",
@@ -77,6 +82,11 @@ Result<int> HttpServer::bind(const std::string& host, int port) {
 void HttpServer::serve() { server_.listen_after_bind(); }
 
 void HttpServer::stop() { server_.stopAccepting(); }
+
+bool HttpServer::DrainingServer::widenBacklog(int backlog) {
+  const auto listening = svr_sock_.load();
+  return listening != INVALID_SOCKET && ::listen(listening, backlog) == 0;
+}
 
 void HttpServer::DrainingServer::stopAccepting() {
   // Once only: after the accept loop fails it closes the descriptor, whose number may be reused.

@@ -16,9 +16,26 @@
 
 namespace live::http {
 
+// Threading model and timeouts, chosen for connection abuse (issue 7): cpp-httplib serves each
+// connection on one blocking worker thread for the connection's whole life, so the only way to keep
+// idle or slow clients from delaying others is to have a worker for every open connection. The
+// ElasticThreadPool starts one whenever none is free, up to max_connections; a well-behaved client
+// then waits for no one: measured by scripts/bench (200 idle + 50 slow-loris connections, every
+// call answered within 100 ms) and tested in serving_test.cc. The timeouts bound what an abuser
+// can hold: an idle keep-alive connection is closed after keep_alive_timeout_seconds, a request
+// whose next bytes do not arrive within read_timeout_seconds is dropped, and an answer the client
+// does not read within write_timeout_seconds is abandoned. A slow-loris that sends a byte every
+// few seconds still holds its worker (the library has no whole-request deadline); past
+// max_connections such connections would make new ones queue, which is why the cap is far above
+// what a test suite opens.
 struct ServerSettings {
   // Most connections served at once (one worker thread each; see ElasticThreadPool).
   std::size_t max_connections = 1024;
+  // Longest wait for a client's next bytes, and for a client to take our answer's bytes.
+  std::time_t read_timeout_seconds = 5;
+  std::time_t write_timeout_seconds = 5;
+  // Connections the kernel completes and queues before the accept loop takes them.
+  int listen_backlog = 1024;
   // Requests served on one keep-alive connection before the server closes it. The library's
   // default of 5 would make a busy client reconnect every fifth call.
   std::size_t keep_alive_max_requests = 1'000'000;
@@ -54,6 +71,10 @@ class HttpServer {
   class DrainingServer : public httplib::Server {
    public:
     void stopAccepting();
+    // cpp-httplib 0.11.4 listens with a backlog of 5: a client opening connections faster than
+    // the accept loop takes them has its SYNs dropped and waits a 1 s retransmit, then 3 s, ...
+    // Linux lets listen() be called again to set a deeper backlog. Returns false on failure.
+    bool widenBacklog(int backlog);
 
    private:
     std::once_flag stopped_;
