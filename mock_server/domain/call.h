@@ -26,6 +26,7 @@ struct ApiCall {
   std::vector<std::pair<std::string, std::string>> query;  // in the order sent, duplicates kept
   std::string body;
   std::string peer;  // "ip:port" of the caller, for the journal
+  std::string content_type;  // the Content-Type header as sent, for the journal
 };
 
 // The first failing check's answer, or success.

@@ -102,6 +102,7 @@ ApiAnswer Emulator::handle(ApiCall call) {
   entry.query = std::move(call.query);
   entry.body = std::move(call.body);
   entry.peer = std::move(call.peer);
+  entry.content_type = std::move(call.content_type);
   entry.api = answer.api;
   entry.sdkappid = answer.sdkappid;
   entry.identifier = answer.identifier;

@@ -23,7 +23,8 @@ ApiCall destroyCall(const std::string& room_id) {
                   {"random", "1"},
                   {"contenttype", "json"}},
                  nlohmann::json{{"RoomId", room_id}}.dump(),
-                 "127.0.0.1:1"};
+                 "127.0.0.1:1",
+                 "application/json"};
 }
 
 EmulatorOptions frozen() {

@@ -52,6 +52,7 @@ json journalEntryToJson(const JournalEntry& entry) {
            {"path", text(entry.path)},
            {"query", query},
            {"body", text(entry.body)},
+           {"content_type", text(entry.content_type)},
            {"usersig", usersig},
            {"response",
             {{"http_status", entry.http_status},

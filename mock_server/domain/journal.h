@@ -34,6 +34,7 @@ struct JournalEntry {
   std::string body;  // as received, cut at kJournalBodyBytes
   bool body_truncated = false;
   std::string peer;
+  std::string content_type;  // the request's Content-Type header, as sent
   // What the checks learned.
   std::string api;  // empty when the path named no API
   std::optional<SdkAppId> sdkappid;

@@ -22,7 +22,8 @@ ApiCall destroy(const std::string& identifier, const std::string& room_id, std::
                  {{"sdkappid", "88888888"}, {"identifier", identifier}, {"usersig", usersig},
                   {"random", "7"}, {"contenttype", "json"}},
                  nlohmann::json{{"RoomId", room_id}}.dump(),
-                 ""};
+                 "",
+                 "application/json"};
 }
 
 // An emulator on the embedded default with `file` applied at start, clock frozen at kNow.

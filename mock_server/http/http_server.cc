@@ -29,6 +29,7 @@ domain::ApiCall toApiCall(const httplib::Request& request, std::string body) {
   call.path = request.path;
   call.query = parseQuery(request.target);
   call.body = std::move(body);
+  call.content_type = request.get_header_value("Content-Type");
   call.peer = request.remote_addr + ':' + std::to_string(request.remote_port);
   return call;
 }

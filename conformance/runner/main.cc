@@ -1,0 +1,210 @@
+// live-conformance: checks a server implementation (server suite) or a client under test through
+// its adapter (client suite) against the fixtures in fixtures/conformance/.
+#include <fmt/format.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <set>
+
+#include "cli/command_line.h"
+#include "protocol/json_limits.h"
+#include "suites.h"
+#include "testing/child_process.h"
+
+namespace live::conformance {
+
+std::string FixtureApps::keyOf(std::uint32_t sdkappid) const {
+  for (const auto& app : config.value("apps", nlohmann::json::array())) {
+    if (app.value("sdkappid", 0u) == sdkappid && app.contains("secret_key") && app["secret_key"].is_string()) {
+      return app["secret_key"].get<std::string>();
+    }
+  }
+  return "no-such-app-key";
+}
+
+namespace {
+
+std::optional<std::string> readFile(const std::string& path) {
+  std::ifstream stream(path, std::ios::binary);
+  if (!stream) return std::nullopt;
+  return std::string((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+Result<std::vector<Fixture>> loadFixtures(const std::string& directory, const std::string& list_key) {
+  std::vector<std::string> files;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path().string());
+  }
+  if (error) return Failure{fmt::format("{}: cannot be read ({})", directory, error.message())};
+  std::sort(files.begin(), files.end());
+  std::vector<Fixture> fixtures;
+  std::set<std::string> names;
+  for (const auto& file : files) {
+    const auto text = readFile(file);
+    if (!text) return Failure{fmt::format("{}: cannot be read", file)};
+    auto parsed = protocol::parseUntrustedJson(*text);
+    if (!parsed) return Failure{fmt::format("{}: {}", file, parsed.error())};
+    const auto& value = parsed.value();
+    if (!value.is_object() || !value.contains(list_key) || !value[list_key].is_array()) {
+      return Failure{fmt::format("{}: expected an object with a \"{}\" array", file, list_key)};
+    }
+    for (std::size_t i = 0; i < value[list_key].size(); ++i) {
+      const auto& item = value[list_key][i];
+      const std::string where = fmt::format("{}: {}[{}]", file, list_key, i);
+      if (!item.is_object() || !item.contains("name") || !item["name"].is_string()) {
+        return Failure{where + ".name: expected a string"};
+      }
+      if (!names.insert(item["name"].get<std::string>()).second) {
+        return Failure{fmt::format("{}.name: \"{}\" is used twice", where, item["name"].get<std::string>())};
+      }
+      const std::string strength = item.value("strength", "required");
+      if (strength != "required" && strength != "recommended") {
+        return Failure{where + ".strength: expected \"required\" or \"recommended\""};
+      }
+    }
+    fixtures.push_back({file, value});
+  }
+  if (fixtures.empty()) return Failure{fmt::format("{}: no *.json fixtures", directory)};
+  return fixtures;
+}
+
+}  // namespace live::conformance
+
+namespace {
+
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 64;
+constexpr int kExitUnavailable = 69;
+constexpr int kExitConfig = 78;
+
+int fail(int code, const std::string& message) {
+  std::fprintf(stderr, "live-conformance: %s\n", message.c_str());
+  return code;
+}
+
+std::string siblingProgram(const std::string& name) {
+  std::error_code error;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+  return error ? name : (self.parent_path() / name).string();
+}
+
+// Our own emulator on a free port, configured with the fixtures' apps.
+class OwnEmulator {
+ public:
+  OwnEmulator(const std::string& program, const std::string& config)
+      : process_(program, {"--port", "0", "--config", config, "--log-format", "none", "--journal-size", "100000"}) {
+    const std::string line = process_.readLine(15000);
+    const std::string prefix = "live-emulator listening on ";
+    if (line.rfind(prefix, 0) == 0) url_ = line.substr(prefix.size());
+  }
+  ~OwnEmulator() {
+    process_.signal(SIGTERM);
+    if (process_.wait(10000) < 0) process_.signal(SIGKILL);
+  }
+  const std::string& url() const { return url_; }
+
+ private:
+  live::testing::ChildProcess process_;
+  std::string url_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace live::conformance;
+  CLI::App cli{"live-conformance: checks a server implementation, or a client through its adapter, "
+               "against the destroy_room contract (fixtures/conformance/)",
+               "live-conformance"};
+  cli.require_subcommand(1);
+  std::string fixtures_dir = LIVE_CONFORMANCE_FIXTURES;
+  std::string junit_path;
+  std::string filter;
+  std::string known_failures_path;
+  std::string emulator_path = siblingProgram("live-emulator");
+  std::string target_url;
+  ClientAdapter adapter;
+  const auto common = [&](CLI::App* command) {
+    command->add_option("--fixtures", fixtures_dir, "fixtures directory (config.json, server/, client/)")
+        ->capture_default_str();
+    command->add_option("--junit", junit_path, "also write JUnit XML to FILE");
+    command->add_option("--filter", filter, "run only cases whose name contains TEXT");
+    command->add_option("--known-failures", known_failures_path,
+                        "file of case names (one per line, # comments) whose failures are expected");
+    command->add_option("--emulator", emulator_path, "the live-emulator to start when no --target is given")
+        ->capture_default_str();
+  };
+  auto* server = cli.add_subcommand("server", "run the server fixtures against an implementation of the API");
+  common(server);
+  server->add_option("--target", target_url,
+                     "base URL of the implementation under test (it must serve the control API of "
+                     "conformance/README.md); without it, a live-emulator is started on a free port");
+  auto* client = cli.add_subcommand("client", "run the client scenarios against a client through its adapter");
+  common(client);
+  client->add_option("--adapter", adapter.command,
+                     "command run by /bin/sh once per scenario, with the room ids appended as arguments "
+                     "(conformance/README.md, \"Adapter protocol\")")
+      ->required();
+  client->add_option("--adapter-timeout-ms", adapter.timeout_ms, "longest one adapter run may take")
+      ->capture_default_str();
+  client->add_option("--target", target_url, "base URL of a running live-emulator to use instead of starting one");
+  if (const auto exit_code = live::cli::parseCommandLine(cli, argc, argv, "live-conformance", LIVE_VERSION)) {
+    return *exit_code;
+  }
+  if (target_url.rfind("http://", 0) != 0 && !target_url.empty()) {
+    return fail(kExitUsage, fmt::format("--target \"{}\" must start with http://", target_url));
+  }
+
+  std::set<std::string> known;
+  if (!known_failures_path.empty()) {
+    std::ifstream stream(known_failures_path);
+    if (!stream) return fail(kExitUsage, fmt::format("--known-failures {}: cannot be read", known_failures_path));
+    known = parseKnownFailures(std::string((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>()));
+  }
+  const std::string config_path = fixtures_dir + "/config.json";
+  std::ifstream config_stream(config_path);
+  if (!config_stream) return fail(kExitConfig, fmt::format("{}: cannot be read", config_path));
+  auto config = live::protocol::parseUntrustedJson(
+      std::string((std::istreambuf_iterator<char>(config_stream)), std::istreambuf_iterator<char>()));
+  if (!config) return fail(kExitConfig, fmt::format("{}: {}", config_path, config.error()));
+  const FixtureApps apps{std::move(config).value()};
+
+  const bool server_mode = server->parsed();
+  auto fixtures = loadFixtures(fixtures_dir + (server_mode ? "/server" : "/client"), server_mode ? "cases" : "scenarios");
+  if (!fixtures) return fail(kExitConfig, fixtures.error());
+
+  std::unique_ptr<OwnEmulator> own;
+  if (target_url.empty()) {
+    own = std::make_unique<OwnEmulator>(emulator_path, config_path);
+    if (own->url().empty()) return fail(kExitUnavailable, fmt::format("{} did not start", emulator_path));
+    target_url = own->url();
+  }
+  std::printf("live-conformance %s: %s suite against %s%s\n", LIVE_VERSION, server_mode ? "server" : "client",
+              target_url.c_str(), own ? " (a live-emulator started for this run)" : "");
+  if (!server_mode) std::printf("adapter: %s\n", adapter.command.c_str());
+  std::fflush(stdout);
+
+  Target target(target_url);
+  Report report(known);
+  const RunOptions options{filter};
+  if (server_mode) {
+    runServerSuite(target, apps, fixtures.value(), options, report);
+  } else {
+    runClientSuite(target, apps, adapter, fixtures.value(), options, report);
+  }
+  const int exit_code = report.finish();
+  if (!junit_path.empty()) {
+    std::ofstream junit(junit_path, std::ios::trunc);
+    junit << report.junitXml(server_mode ? "server" : "client");
+    if (!junit) return fail(kExitUsage, fmt::format("--junit {}: cannot be written", junit_path));
+  }
+  return exit_code == 0 ? 0 : kExitFailed;
+}

@@ -1,0 +1,281 @@
+// The server suite: each case resets the target, applies its setup through the control API, sends
+// its requests exactly as the fixture describes them (UserSigs generated from their claims, key and
+// tampering) and compares each answer, and the rooms afterwards, with the expectation.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <random>
+#include <set>
+
+#include "protocol/envelope.h"
+#include "protocol/json_limits.h"
+#include "protocol/usersig.h"
+#include "suites.h"
+
+namespace live::conformance {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr const char* kDestroyRoomPath = "/v4/live_engine_http_srv/destroy_room";
+constexpr std::uint32_t kDefaultApp = 1400000000;
+
+std::string encode(const std::string& text) { return httplib::detail::encode_query_param(text); }
+
+std::uint32_t randomUint32() {
+  static thread_local std::mt19937 generator{std::random_device{}()};
+  return static_cast<std::uint32_t>(generator());
+}
+
+protocol::UserSigDialect dialectFrom(const json& spec) {
+  protocol::UserSigDialect dialect;
+  dialect.compression_level = spec.value("compression_level", -1);
+  dialect.escape_slashes = spec.value("escape_slashes", false);
+  dialect.spaced_json = spec.value("spaced_json", false);
+  dialect.trailing_newline = spec.value("trailing_newline", false);
+  dialect.keep_padding = spec.value("keep_padding", true);
+  if (spec.contains("field_order")) dialect.field_order = spec["field_order"].get<std::vector<std::string>>();
+  return dialect;
+}
+
+// The UserSig a request carries: generated from the fixture's claims and key, or given raw.
+std::string userSigFor(const json& request, const FixtureApps& apps, std::int64_t now,
+                       const std::string& identifier, std::uint32_t sdkappid) {
+  if (request.contains("usersig_raw")) return request["usersig_raw"].get<std::string>();
+  const json spec = request.value("usersig", json::object());
+  protocol::UserSigRequest claims;
+  claims.sdkappid = spec.value("sdkappid", sdkappid);
+  claims.identifier = spec.value("identifier", identifier);
+  claims.secret_key = spec.contains("key") ? spec["key"].get<std::string>() : apps.keyOf(static_cast<std::uint32_t>(claims.sdkappid));
+  claims.time = now + spec.value("issued_offset", std::int64_t{0});
+  claims.expire = spec.value("expire", std::int64_t{86400});
+  if (spec.contains("userbuf")) claims.userbuf = spec["userbuf"].get<std::string>();
+  auto dialect = dialectFrom(spec.value("dialect", json::object()));
+  const std::string tamper = spec.value("tamper", "");
+  if (tamper == "signature") dialect.signature_override = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+  std::string usersig = protocol::generateUserSig(claims, dialect);
+  if (tamper == "truncate") usersig.resize(usersig.size() / 2);
+  return usersig;
+}
+
+struct BuiltRequest {
+  std::string method;
+  std::string target;
+  std::string body;
+  std::string content_type;
+};
+
+BuiltRequest build(const json& request, const FixtureApps& apps, std::int64_t now) {
+  BuiltRequest built;
+  built.method = request.value("method", "POST");
+  const std::string path = request.value("path", kDestroyRoomPath);
+  const json query = request.value("query", json::object());
+  const json set = query.value("set", json::object());
+  const std::string identifier = set.value("identifier", "admin");
+  std::uint32_t sdkappid = kDefaultApp;
+  if (set.contains("sdkappid")) {
+    try {
+      sdkappid = static_cast<std::uint32_t>(std::stoul(set["sdkappid"].get<std::string>()));
+    } catch (const std::exception&) {
+      // an invalid sdkappid is the point of the case; the UserSig uses the default app
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> parameters = {
+      {"sdkappid", std::to_string(kDefaultApp)},
+      {"identifier", "admin"},
+      {"usersig", userSigFor(request, apps, now, identifier, sdkappid)},
+      {"random", std::to_string(randomUint32())},
+      {"contenttype", "json"}};
+  for (auto& [name, value] : parameters) {
+    if (set.contains(name)) value = set[name].get<std::string>();
+  }
+  for (const auto& [name, value] : set.items()) {
+    const bool known = std::any_of(parameters.begin(), parameters.end(),
+                                   [&](const auto& entry) { return entry.first == name; });
+    if (!known) parameters.emplace_back(name, value.get<std::string>());
+  }
+  for (const auto& omitted : query.value("omit", json::array())) {
+    std::erase_if(parameters, [&](const auto& entry) { return entry.first == omitted.get<std::string>(); });
+  }
+  for (const auto& pair : query.value("append", json::array())) {
+    parameters.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
+  }
+  built.target = path;
+  char separator = '?';
+  for (const auto& [name, value] : parameters) {
+    built.target += separator + encode(name) + "=" + encode(value);
+    separator = '&';
+  }
+  built.target += request.value("raw_query_suffix", "");
+  if (request.contains("body_json")) {
+    built.body = request["body_json"].dump();
+  } else {
+    built.body = request.value("body", R"({"RoomId":"live-room"})");
+  }
+  built.content_type = request.value("content_type", "application/json");
+  return built;
+}
+
+std::string shown(const std::string& text) {
+  return text.size() <= 160 ? text : text.substr(0, 160) + "...";
+}
+
+// Compares one answer with `expect`; returns the differences, and the RequestId seen.
+std::vector<std::string> check(const HttpAnswer& answer, const json& expect, std::string& request_id) {
+  std::vector<std::string> problems;
+  if (!answer.received) {
+    problems.push_back(fmt::format("no HTTP answer ({})", answer.error));
+    return problems;
+  }
+  const int status = expect.value("http_status", 200);
+  if (answer.status != status) {
+    problems.push_back(fmt::format("HTTP status: expected {}, seen {} (body: {})", status, answer.status,
+                                   shown(answer.body)));
+    return problems;
+  }
+  if (!expect.contains("error_code")) return problems;
+  auto parsed = protocol::parseUntrustedJson(answer.body);
+  if (!parsed || !parsed.value().is_object()) {
+    problems.push_back(fmt::format("body: expected the vendor's envelope, seen {}", shown(answer.body)));
+    return problems;
+  }
+  // The envelope's members, in the seed's order.
+  const auto ordered = nlohmann::ordered_json::parse(answer.body);
+  std::vector<std::string> keys;
+  for (const auto& item : ordered.items()) keys.push_back(item.key());
+  const std::vector<std::string> expected_keys = {"ActionStatus", "ErrorInfo", "ErrorCode", "RequestId"};
+  if (keys.size() < 4 || !std::equal(expected_keys.begin(), expected_keys.end(), keys.begin())) {
+    problems.push_back(fmt::format("envelope: expected members ActionStatus, ErrorInfo, ErrorCode, "
+                                   "RequestId in that order, seen {}", shown(answer.body)));
+    return problems;
+  }
+  const json& envelope = parsed.value();
+  const auto code = expect["error_code"].get<std::int64_t>();
+  const std::string action = code == 0 ? "OK" : "FAIL";
+  if (!envelope["ErrorCode"].is_number_integer() || envelope["ErrorCode"].get<std::int64_t>() != code) {
+    problems.push_back(fmt::format("ErrorCode: expected {}, seen {} (ErrorInfo: {})", code,
+                                   envelope["ErrorCode"].dump(), envelope["ErrorInfo"].dump()));
+  }
+  if (envelope["ActionStatus"] != action) {
+    problems.push_back(fmt::format("ActionStatus: expected \"{}\", seen {}", action, envelope["ActionStatus"].dump()));
+  }
+  if (!envelope["ErrorInfo"].is_string() || (code == 0 && !envelope["ErrorInfo"].get<std::string>().empty())) {
+    problems.push_back(fmt::format("ErrorInfo: expected {}, seen {}",
+                                   code == 0 ? "\"\"" : "a string", envelope["ErrorInfo"].dump()));
+  } else if (expect.contains("error_info_contains") &&
+             envelope["ErrorInfo"].get<std::string>().find(expect["error_info_contains"].get<std::string>()) ==
+                 std::string::npos) {
+    problems.push_back(fmt::format("ErrorInfo: expected it to contain {}, seen {}",
+                                   expect["error_info_contains"].dump(), envelope["ErrorInfo"].dump()));
+  }
+  if (!envelope["RequestId"].is_string() ||
+      !protocol::isWellFormedRequestId(envelope["RequestId"].get<std::string>())) {
+    problems.push_back(fmt::format("RequestId: expected the shape Id-<32 hex>-O-Seq-<n>, seen {}",
+                                   envelope["RequestId"].dump()));
+  } else {
+    request_id = envelope["RequestId"].get<std::string>();
+  }
+  return problems;
+}
+
+std::vector<std::string> runCase(Target& target, const FixtureApps& apps, const json& test) {
+  std::vector<std::string> failures;
+  std::string problem;
+  if (!target.control("POST", "/__emulator/reset", std::nullopt, 200, problem)) {
+    return {"setup: " + problem + " (the target must implement the control API: conformance/README.md)"};
+  }
+  if (test.contains("setup") &&
+      !target.control("POST", "/__emulator/scenarios", test["setup"], 200, problem)) {
+    return {"setup: " + problem};
+  }
+  const auto clock = target.control("GET", "/__emulator/clock", std::nullopt, 200, problem);
+  if (!clock || !clock->contains("now") || !(*clock)["now"].is_number()) {
+    return {"setup: " + (clock ? std::string("GET /__emulator/clock has no \"now\"") : problem)};
+  }
+  const auto now = static_cast<std::int64_t>(std::floor((*clock)["now"].get<double>()));
+
+  std::set<std::string> request_ids;
+  std::size_t answers = 0;
+  const json steps = test.value("steps", json::array());
+  for (std::size_t s = 0; s < steps.size(); ++s) {
+    const json& step = steps[s];
+    if (step.contains("control")) {
+      const json& call = step["control"];
+      const std::optional<json> body = call.contains("body") ? std::optional<json>(call["body"]) : std::nullopt;
+      if (!target.control(call.value("method", "POST"), call["path"].get<std::string>(), body,
+                          call.value("status", 200), problem)) {
+        failures.push_back(fmt::format("step {}: {}", s + 1, problem));
+        return failures;
+      }
+      continue;
+    }
+    const int repeat = step.value("repeat", 1);
+    for (int r = 0; r < repeat; ++r) {
+      const auto built = build(step["request"], apps, now);
+      const auto answer = target.send(built.method, built.target, built.body, built.content_type);
+      std::string request_id;
+      const auto problems = check(answer, step.value("expect", json::object()), request_id);
+      if (!request_id.empty()) {
+        ++answers;
+        request_ids.insert(request_id);
+      }
+      for (const auto& found : problems) {
+        failures.push_back(repeat == 1 ? fmt::format("step {}: {}", s + 1, found)
+                                       : fmt::format("step {}, request {} of {}: {}", s + 1, r + 1, repeat, found));
+      }
+      if (!problems.empty()) break;  // one report per step is enough
+    }
+  }
+  if (test.value("unique_request_ids", false) && request_ids.size() != answers) {
+    failures.push_back(fmt::format("RequestId: expected every answer to carry its own, seen {} distinct in {} answers",
+                                   request_ids.size(), answers));
+  }
+  if (test.contains("rooms_after")) {
+    const json& rooms = test["rooms_after"];
+    const auto sdkappid = rooms.value("sdkappid", kDefaultApp);
+    const auto listed = target.control("GET", fmt::format("/__emulator/rooms?sdkappid={}", sdkappid),
+                                       std::nullopt, 200, problem);
+    if (!listed) {
+      failures.push_back("rooms afterwards: " + problem);
+    } else {
+      std::set<std::string> present;
+      for (const auto& room : listed->value("rooms", json::array())) present.insert(room.value("room_id", ""));
+      for (const auto& room : rooms.value("present", json::array())) {
+        if (!present.count(room)) failures.push_back(fmt::format("rooms afterwards: {} should still exist", room.dump()));
+      }
+      for (const auto& room : rooms.value("absent", json::array())) {
+        if (present.count(room)) failures.push_back(fmt::format("rooms afterwards: {} should be gone", room.dump()));
+      }
+    }
+  }
+  return failures;
+}
+
+}  // namespace
+
+void runServerSuite(Target& target, const FixtureApps& apps, const std::vector<Fixture>& fixtures,
+                    const RunOptions& options, Report& report) {
+  for (const auto& fixture : fixtures) {
+    for (const auto& test : fixture.value["cases"]) {
+      const std::string name = test["name"].get<std::string>();
+      if (!options.filter.empty() && name.find(options.filter) == std::string::npos) continue;
+      CaseResult result;
+      result.suite = "server";
+      result.name = name;
+      result.title = test.value("title", "");
+      result.strength = test.value("strength", "required") == "recommended" ? Strength::kRecommended
+                                                                          : Strength::kRequired;
+      const auto started = std::chrono::steady_clock::now();
+      try {
+        result.failures = runCase(target, apps, test);
+      } catch (const std::exception& error) {
+        result.failures = {fmt::format("the fixture could not be run ({}): {}", fixture.file, error.what())};
+      }
+      result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      report.add(std::move(result));
+    }
+  }
+}
+
+}  // namespace live::conformance

@@ -1,0 +1,43 @@
+// The two suites of live-conformance. Each reads its fixtures, runs every case against the target
+// and adds one CaseResult per case to the report.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "protocol/result.h"
+#include "report.h"
+#include "target.h"
+
+namespace live::conformance {
+
+// A fixture file's cases (fixtures/conformance/{server,client}/*.json), with the file they came
+// from for messages. Loading checks the shape; a bad fixture is an error naming file and field.
+struct Fixture {
+  std::string file;
+  nlohmann::json value;
+};
+Result<std::vector<Fixture>> loadFixtures(const std::string& directory, const std::string& list_key);
+
+// The apps the fixtures assume (fixtures/conformance/config.json), for UserSig keys.
+struct FixtureApps {
+  nlohmann::json config;
+  std::string keyOf(std::uint32_t sdkappid) const;
+};
+
+struct RunOptions {
+  std::string filter;  // run only cases whose name contains this
+};
+
+void runServerSuite(Target& target, const FixtureApps& apps, const std::vector<Fixture>& fixtures,
+                    const RunOptions& options, Report& report);
+
+struct ClientAdapter {
+  std::string command;  // run by /bin/sh with the room ids appended as arguments
+  int timeout_ms = 30'000;
+};
+void runClientSuite(Target& emulator, const FixtureApps& apps, const ClientAdapter& adapter,
+                    const std::vector<Fixture>& fixtures, const RunOptions& options, Report& report);
+
+}  // namespace live::conformance

@@ -1,0 +1,56 @@
+#include "target.h"
+
+#include <fmt/format.h>
+
+#include "protocol/json_limits.h"
+
+namespace live::conformance {
+
+Target::Target(const std::string& url) : url_(url), client_(std::make_unique<httplib::Client>(url)) {
+  client_->set_tcp_nodelay(true);
+  client_->set_keep_alive(true);
+  client_->set_connection_timeout(5);
+  client_->set_read_timeout(10);
+}
+
+HttpAnswer Target::send(const std::string& method, const std::string& target, const std::string& body,
+                        const std::string& content_type) {
+  httplib::Request request;
+  request.method = method;
+  request.path = target;  // sent as built: the fixture controls every byte of the query
+  request.body = body;
+  if (!content_type.empty()) request.set_header("Content-Type", content_type);
+  HttpAnswer answer;
+  auto result = client_->send(request);
+  if (!result) {
+    answer.error = httplib::to_string(result.error());
+    return answer;
+  }
+  answer.received = true;
+  answer.status = result->status;
+  answer.body = result->body;
+  return answer;
+}
+
+std::optional<nlohmann::json> Target::control(const std::string& method, const std::string& path,
+                                              const std::optional<nlohmann::json>& body,
+                                              int expected_status, std::string& problem) {
+  const auto answer = send(method, path, body ? body->dump() : std::string(), body ? "application/json" : "");
+  if (!answer.received) {
+    problem = fmt::format("{} {}: no answer ({})", method, path, answer.error);
+    return std::nullopt;
+  }
+  if (answer.status != expected_status) {
+    problem = fmt::format("{} {}: HTTP {} (expected {}): {}", method, path, answer.status,
+                          expected_status, answer.body.substr(0, 200));
+    return std::nullopt;
+  }
+  auto parsed = protocol::parseUntrustedJson(answer.body);
+  if (!parsed) {
+    problem = fmt::format("{} {}: the answer is {}", method, path, parsed.error());
+    return std::nullopt;
+  }
+  return std::move(parsed).value();
+}
+
+}  // namespace live::conformance

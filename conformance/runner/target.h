@@ -1,0 +1,39 @@
+// The server under test, over HTTP: vendor-API requests sent exactly as built, and the control
+// API (/__emulator/) that fixtures use for setup and for reading state back.
+#pragma once
+
+#include <httplib.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+namespace live::conformance {
+
+struct HttpAnswer {
+  bool received = false;  // false: no HTTP answer (connection refused, dropped, timed out)
+  int status = 0;
+  std::string body;
+  std::string error;  // why nothing was received
+};
+
+class Target {
+ public:
+  // `url` is "http://host:port".
+  explicit Target(const std::string& url);
+
+  HttpAnswer send(const std::string& method, const std::string& target, const std::string& body,
+                  const std::string& content_type = "application/json");
+  // A control call: the parsed JSON answer, or nullopt with `problem` saying why (for messages).
+  std::optional<nlohmann::json> control(const std::string& method, const std::string& path,
+                                        const std::optional<nlohmann::json>& body,
+                                        int expected_status, std::string& problem);
+  const std::string& url() const { return url_; }
+
+ private:
+  std::string url_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+}  // namespace live::conformance
