@@ -193,6 +193,9 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
 
   Target target(target_url);
+  if (const auto probe = target.send("GET", "/__emulator/health", ""); !probe.received) {
+    return fail(kExitUnavailable, fmt::format("cannot reach {} ({})", target_url, probe.error));
+  }
   Report report(known);
   const RunOptions options{filter};
   if (server_mode) {

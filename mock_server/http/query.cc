@@ -8,10 +8,13 @@ namespace live::http {
 
 namespace {
 
-// Text without '%' or '+' decodes to itself; only the rest needs the library's decoder.
-std::string decode(const std::string& text) {
-  if (text.find_first_of("%+") == std::string::npos) return text;
-  return httplib::detail::decode_url(text, true);
+// Text without '%' or '+' decodes to itself; only the rest needs the library's decoder. (A plain
+// loop: find_first_of with a set costs several times more per byte, and a UserSig is ~200 bytes.)
+std::string decode(std::string_view text) {
+  bool escaped = false;
+  for (const char c : text) escaped |= (c == '%') | (c == '+');
+  if (!escaped) return std::string(text);
+  return httplib::detail::decode_url(std::string(text), true);
 }
 
 }  // namespace
@@ -29,10 +32,9 @@ std::vector<std::pair<std::string, std::string>> parseQuery(std::string_view tar
     rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
     if (segment.empty()) continue;
     const auto equals = segment.find('=');
-    const std::string name(segment.substr(0, equals));
-    const std::string value(equals == std::string_view::npos ? std::string_view()
-                                                             : segment.substr(equals + 1));
-    pairs.emplace_back(decode(name), decode(value));
+    pairs.emplace_back(decode(segment.substr(0, equals)),
+                       decode(equals == std::string_view::npos ? std::string_view()
+                                                               : segment.substr(equals + 1)));
   }
   return pairs;
 }

@@ -32,11 +32,17 @@ void appendJsonString(std::string& out, std::string_view text) {
     out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return;
   }
+  // Runs without '"' or '\\' are appended whole.
   out += '"';
-  for (const char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '"' || text[i] == '\\') {
+      out.append(text.data() + run, i - run);
+      out += '\\';
+      run = i;
+    }
   }
+  out.append(text.data() + run, text.size() - run);
   out += '"';
 }
 

@@ -2,11 +2,13 @@
 #include "protocol/envelope.h"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 #include <vector>
 
 #include "protocol/base64.h"
+#include "protocol/json_limits.h"
 
 using namespace live::protocol;
 
@@ -92,5 +94,19 @@ TEST_CASE("ErrorInfo with quotes, backslashes, control bytes, UTF-8 and invalid 
     INFO(info);
     REQUIRE(parsed.ok());
     if (info.find('\xff') == std::string::npos) CHECK(parsed.value().error_info == info);
+  }
+}
+
+TEST_CASE("parseUntrustedJson reads a flat {\"key\":\"value\"} body exactly as the parser would") {
+  for (const std::string text :
+       {R"({"RoomId":"live-room"})", R"({"RoomId":""})", R"({"":"x"})", "{\"RoomId\":\"\xC3\xA9t\xC3\xA9\"}",
+        R"({"RoomId":"a\"b"})", R"({"RoomId":"a\\b"})", R"({"RoomId":"a","x":"b"})", R"({"RoomId":"a"} )",
+        R"( {"RoomId":"a"})", R"({"RoomId":"a":"b"})", "{\"RoomId\":\"\xff\"}", R"({"a":"b"}})",
+        R"({"RoomId":"x\u0000y"})", R"({"RoomId":1})"}) {
+    INFO(text);
+    const auto fast = live::protocol::parseUntrustedJson(text);
+    const auto reference = nlohmann::json::parse(text, nullptr, false);
+    CHECK(fast.ok() == !reference.is_discarded());
+    if (fast.ok() && !reference.is_discarded()) CHECK(fast.value() == reference);
   }
 }
