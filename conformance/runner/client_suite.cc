@@ -32,7 +32,6 @@ struct AdapterRun {
   std::vector<json> lines;  // what the adapter printed, parsed
   std::vector<std::string> problems;
   std::string stderr_tail;
-  double seconds = 0;
 };
 
 AdapterRun runAdapter(const ClientAdapter& adapter, const std::string& endpoint, const std::string& key,
@@ -67,7 +66,6 @@ AdapterRun runAdapter(const ClientAdapter& adapter, const std::string& endpoint,
       break;
     }
   }
-  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::ifstream stderr_file(stderr_path);
   const std::string stderr_text((std::istreambuf_iterator<char>(stderr_file)), std::istreambuf_iterator<char>());
   run.stderr_tail = stderr_text.size() > 300 ? stderr_text.substr(stderr_text.size() - 300) : stderr_text;
@@ -181,7 +179,7 @@ std::vector<std::string> expectedOutcomes(const json& expect) {
 }
 
 std::vector<std::string> runScenario(Target& emulator, const FixtureApps& apps, const ClientAdapter& adapter,
-                                     const json& scenario, double& seconds) {
+                                     const json& scenario) {
   std::vector<std::string> failures;
   std::string problem;
   if (!emulator.control("POST", "/__emulator/reset", std::nullopt, 200, problem)) return {"setup: " + problem};
@@ -200,7 +198,6 @@ std::vector<std::string> runScenario(Target& emulator, const FixtureApps& apps, 
   }
 
   const AdapterRun run = runAdapter(adapter, emulator.url(), apps.keyOf(kApp), rooms);
-  seconds = run.seconds;
   failures = run.problems;
   const auto journal = emulator.control("GET", "/__emulator/requests", std::nullopt, 200, problem);
   if (!journal) return {"journal: " + problem};
@@ -321,24 +318,8 @@ std::vector<std::string> runScenario(Target& emulator, const FixtureApps& apps, 
 
 void runClientSuite(Target& emulator, const FixtureApps& apps, const ClientAdapter& adapter,
                     const std::vector<Fixture>& fixtures, const RunOptions& options, Report& report) {
-  for (const auto& fixture : fixtures) {
-    for (const auto& scenario : fixture.value["scenarios"]) {
-      const std::string name = scenario["name"].get<std::string>();
-      if (!options.filter.empty() && name.find(options.filter) == std::string::npos) continue;
-      CaseResult result;
-      result.suite = "client";
-      result.name = name;
-      result.title = scenario.value("title", "");
-      result.strength = scenario.value("strength", "required") == "recommended" ? Strength::kRecommended
-                                                                              : Strength::kRequired;
-      try {
-        result.failures = runScenario(emulator, apps, adapter, scenario, result.seconds);
-      } catch (const std::exception& error) {
-        result.failures = {fmt::format("the fixture could not be run ({}): {}", fixture.file, error.what())};
-      }
-      report.add(std::move(result));
-    }
-  }
+  forEachCase(fixtures, "client", "scenarios", options, report,
+              [&](const json& scenario) { return runScenario(emulator, apps, adapter, scenario); });
 }
 
 }  // namespace live::conformance

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -75,6 +76,30 @@ Result<std::vector<Fixture>> loadFixtures(const std::string& directory, const st
   }
   if (fixtures.empty()) return Failure{fmt::format("{}: no *.json fixtures", directory)};
   return fixtures;
+}
+
+void forEachCase(const std::vector<Fixture>& fixtures, const std::string& suite, const std::string& list_key,
+                 const RunOptions& options, Report& report,
+                 const std::function<std::vector<std::string>(const nlohmann::json&)>& run) {
+  for (const auto& fixture : fixtures) {
+    for (const auto& item : fixture.value[list_key]) {
+      CaseResult result;
+      result.suite = suite;
+      result.name = item["name"].get<std::string>();
+      if (!options.filter.empty() && result.name.find(options.filter) == std::string::npos) continue;
+      result.title = item.value("title", "");
+      result.strength = item.value("strength", "required") == "recommended" ? Strength::kRecommended
+                                                                          : Strength::kRequired;
+      const auto started = std::chrono::steady_clock::now();
+      try {
+        result.failures = run(item);
+      } catch (const std::exception& error) {
+        result.failures = {fmt::format("the fixture could not be run ({}): {}", fixture.file, error.what())};
+      }
+      result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      report.add(std::move(result));
+    }
+  }
 }
 
 }  // namespace live::conformance

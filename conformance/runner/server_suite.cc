@@ -3,7 +3,6 @@
 // tampering) and compares each answer, and the rooms afterwards, with the expectation.
 #include <fmt/format.h>
 
-#include <chrono>
 #include <cmath>
 #include <random>
 #include <set>
@@ -256,26 +255,8 @@ std::vector<std::string> runCase(Target& target, const FixtureApps& apps, const 
 
 void runServerSuite(Target& target, const FixtureApps& apps, const std::vector<Fixture>& fixtures,
                     const RunOptions& options, Report& report) {
-  for (const auto& fixture : fixtures) {
-    for (const auto& test : fixture.value["cases"]) {
-      const std::string name = test["name"].get<std::string>();
-      if (!options.filter.empty() && name.find(options.filter) == std::string::npos) continue;
-      CaseResult result;
-      result.suite = "server";
-      result.name = name;
-      result.title = test.value("title", "");
-      result.strength = test.value("strength", "required") == "recommended" ? Strength::kRecommended
-                                                                          : Strength::kRequired;
-      const auto started = std::chrono::steady_clock::now();
-      try {
-        result.failures = runCase(target, apps, test);
-      } catch (const std::exception& error) {
-        result.failures = {fmt::format("the fixture could not be run ({}): {}", fixture.file, error.what())};
-      }
-      result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      report.add(std::move(result));
-    }
-  }
+  forEachCase(fixtures, "server", "cases", options, report,
+              [&](const json& test) { return runCase(target, apps, test); });
 }
 
 }  // namespace live::conformance

@@ -2,6 +2,7 @@
 // and adds one CaseResult per case to the report.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -29,6 +30,13 @@ struct FixtureApps {
 struct RunOptions {
   std::string filter;  // run only cases whose name contains this
 };
+
+// Runs `run` on every item under `list_key` of `fixtures` that the filter selects and adds its
+// CaseResult (name, title, strength, failures, time) to the report. An item that throws while
+// running fails with a message naming its file.
+void forEachCase(const std::vector<Fixture>& fixtures, const std::string& suite, const std::string& list_key,
+                 const RunOptions& options, Report& report,
+                 const std::function<std::vector<std::string>(const nlohmann::json&)>& run);
 
 void runServerSuite(Target& target, const FixtureApps& apps, const std::vector<Fixture>& fixtures,
                     const RunOptions& options, Report& report);
