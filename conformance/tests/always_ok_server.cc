@@ -1,8 +1,12 @@
-// A deliberately wrong implementation of the API for the conformance suite's own test: it answers
-// every request, on every path, with HTTP 200 and a success envelope. Prints "listening on URL".
+// A deliberately wrong implementation of the API for the conformance suite's own test: every
+// vendor-API request gets HTTP 200 and a success envelope. It serves the control calls the suite
+// needs just well enough for the cases to run (an empty room list, a real clock, 200 for the
+// rest), so that what fails is the answers themselves. Prints "listening on URL".
 #include <httplib.h>
 
+#include <chrono>
 #include <cstdio>
+#include <string>
 
 int main() {
   httplib::Server server;
@@ -12,12 +16,20 @@ int main() {
                          R"("RequestId":"Id-00000000000000000000000000000000-O-Seq-1"})",
                          "application/json");
   };
-  for (const char* pattern : {".*"}) {
-    server.Get(pattern, ok);
-    server.Post(pattern, ok);
-    server.Put(pattern, ok);
-    server.Delete(pattern, ok);
-  }
+  server.Get("/__emulator/clock", [](const httplib::Request&, httplib::Response& response) {
+    const auto now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    response.set_content(R"({"now":)" + std::to_string(now) + R"(,"mode":"real"})", "application/json");
+  });
+  server.Get("/__emulator/rooms", [](const httplib::Request&, httplib::Response& response) {
+    response.set_content(R"({"rooms":[]})", "application/json");
+  });
+  server.Post("/__emulator/.*", [](const httplib::Request&, httplib::Response& response) {
+    response.set_content("{}", "application/json");
+  });
+  server.Get(".*", ok);
+  server.Post(".*", ok);
+  server.Put(".*", ok);
+  server.Delete(".*", ok);
   const int port = server.bind_to_any_port("127.0.0.1");
   std::printf("listening on http://127.0.0.1:%d\n", port);
   std::fflush(stdout);
