@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -122,16 +123,29 @@ std::string siblingProgram(const std::string& name) {
   return error ? name : (self.parent_path() / name).string();
 }
 
+// The emulator we started, stopped if we are interrupted: a CI job cancelled mid-run must not
+// leave it behind.
+volatile sig_atomic_t own_emulator_pid = 0;
+
+void stopOwnEmulatorAndExit(int signal_number) {
+  if (own_emulator_pid > 0) ::kill(own_emulator_pid, SIGTERM);
+  ::_exit(128 + signal_number);
+}
+
 // Our own emulator on a free port, configured with the fixtures' apps.
 class OwnEmulator {
  public:
   OwnEmulator(const std::string& program, const std::string& config)
       : process_(program, {"--port", "0", "--config", config, "--log-format", "none", "--journal-size", "100000"}) {
+    own_emulator_pid = process_.pid();
+    std::signal(SIGINT, stopOwnEmulatorAndExit);
+    std::signal(SIGTERM, stopOwnEmulatorAndExit);
     const std::string line = process_.readLine(15000);
     const std::string prefix = "live-emulator listening on ";
     if (line.rfind(prefix, 0) == 0) url_ = line.substr(prefix.size());
   }
   ~OwnEmulator() {
+    own_emulator_pid = 0;
     process_.signal(SIGTERM);
     if (process_.wait(10000) < 0) process_.signal(SIGKILL);
   }
@@ -146,6 +160,8 @@ class OwnEmulator {
 
 int main(int argc, char** argv) {
   using namespace live::conformance;
+  // A reader that goes away (`| head`) must not kill us before we stop our emulator.
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App cli{"live-conformance: checks a server implementation, or a client through its adapter, "
                "against the destroy_room contract (fixtures/conformance/)",
                "live-conformance"};

@@ -28,6 +28,8 @@ class ChildProcess {
   void signal(int number);
   // The exit status once the child ends (128 + signal if killed), or -1 after `timeout_ms`.
   int wait(int timeout_ms);
+  // The child's process id (-1 once it has been waited for).
+  pid_t pid() const { return pid_; }
 
  private:
   pid_t pid_ = -1;
