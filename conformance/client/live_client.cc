@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "protocol/envelope.h"
+#include "protocol/endpoints.h"
 #include "protocol/text.h"
 #include "protocol/usersig.h"
 
@@ -21,7 +22,6 @@ namespace {
 using Outcome = DestroyResult::Outcome;
 using Transport = DestroyResult::Transport;
 
-constexpr std::string_view kPath = "/v4/live_engine_http_srv/destroy_room";
 
 // Uniform in 0..2^32-1 from OpenSSL's CSPRNG.
 std::uint32_t randomUint32() {
@@ -166,7 +166,7 @@ struct LiveClient::Impl {
 
   Attempt send(const std::string& body) {
     const std::string target = fmt::format(
-        "{}?sdkappid={}&identifier={}&usersig={}&random={}&contenttype=json", kPath,
+        "{}?sdkappid={}&identifier={}&usersig={}&random={}&contenttype=json", protocol::kDestroyRoomPath,
         options.sdkappid, httplib::detail::encode_query_param(options.identifier),
         httplib::detail::encode_query_param(userSig()), randomUint32());
     auto client = borrow();

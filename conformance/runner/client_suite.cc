@@ -13,6 +13,7 @@
 #include <map>
 #include <set>
 
+#include "protocol/endpoints.h"
 #include "protocol/json_limits.h"
 #include "suites.h"
 #include "testing/child_process.h"
@@ -22,9 +23,6 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr const char* kDestroyRoomPath = "/v4/live_engine_http_srv/destroy_room";
-constexpr std::uint32_t kApp = 1400000000;
-constexpr const char* kIdentifier = "admin";
 // Answers after which a retry is safe: the room was not touched, or it may not have been.
 bool retrySafeAfter(std::int64_t error_code) { return error_code == 100001 || error_code == 60007; }
 
@@ -44,8 +42,8 @@ AdapterRun runAdapter(const ClientAdapter& adapter, const std::string& endpoint,
   arguments.insert(arguments.end(), rooms.begin(), rooms.end());
   const auto started = std::chrono::steady_clock::now();
   testing::ChildProcess child("/bin/sh", arguments,
-                              {"LIVE_ENDPOINT=" + endpoint, fmt::format("LIVE_SDKAPPID={}", kApp),
-                               std::string("LIVE_IDENTIFIER=") + kIdentifier, "LIVE_SECRET_KEY=" + key,
+                              {"LIVE_ENDPOINT=" + endpoint, fmt::format("LIVE_SDKAPPID={}", kFixtureApp),
+                               std::string("LIVE_IDENTIFIER=") + kFixtureAdmin, "LIVE_SECRET_KEY=" + key,
                                "LIVE_CONFORMANCE_STDERR=" + stderr_path.string()});
   const auto deadline = started + std::chrono::milliseconds(adapter.timeout_ms);
   std::string text;
@@ -130,7 +128,7 @@ void checkShape(const Sent& sent, std::size_t index, std::vector<std::string>& p
     problems.push_back(fmt::format("request {}: {}", index + 1, text));
   };
   if (sent.method != "POST") problem(fmt::format("method {}, expected POST", sent.method));
-  if (sent.path != kDestroyRoomPath) problem(fmt::format("path \"{}\", expected \"{}\"", sent.path, kDestroyRoomPath));
+  if (sent.path != protocol::kDestroyRoomPath) problem(fmt::format("path \"{}\", expected \"{}\"", sent.path, protocol::kDestroyRoomPath));
   for (const char* name : {"sdkappid", "identifier", "usersig", "random", "contenttype"}) {
     if (!sent.query.contains(name)) {
       problem(fmt::format("query parameter {} is missing", name));
@@ -138,11 +136,11 @@ void checkShape(const Sent& sent, std::size_t index, std::vector<std::string>& p
       problem(fmt::format("query parameter {} is given {} times", name, sent.query[name].size()));
     }
   }
-  if (sent.query.contains("sdkappid") && sent.query["sdkappid"] != std::to_string(kApp)) {
-    problem(fmt::format("sdkappid {}, expected \"{}\"", sent.query["sdkappid"].dump(), kApp));
+  if (sent.query.contains("sdkappid") && sent.query["sdkappid"] != std::to_string(kFixtureApp)) {
+    problem(fmt::format("sdkappid {}, expected \"{}\"", sent.query["sdkappid"].dump(), kFixtureApp));
   }
-  if (sent.query.contains("identifier") && sent.query["identifier"] != kIdentifier) {
-    problem(fmt::format("identifier {}, expected \"{}\"", sent.query["identifier"].dump(), kIdentifier));
+  if (sent.query.contains("identifier") && sent.query["identifier"] != kFixtureAdmin) {
+    problem(fmt::format("identifier {}, expected \"{}\"", sent.query["identifier"].dump(), kFixtureAdmin));
   }
   if (sent.query.contains("contenttype") && sent.query["contenttype"] != "json") {
     problem(fmt::format("contenttype {}, expected \"json\"", sent.query["contenttype"].dump()));
@@ -192,12 +190,12 @@ std::vector<std::string> runScenario(Target& emulator, const FixtureApps& apps, 
     json bulk = {{"rooms", json::array()}};
     for (int i = 0; i < generate["count"].get<int>(); ++i) {
       rooms.push_back(fmt::format("{}{}", generate["prefix"].get<std::string>(), i));
-      bulk["rooms"].push_back({{"sdkappid", kApp}, {"room_id", rooms.back()}, {"owner", kIdentifier}});
+      bulk["rooms"].push_back({{"sdkappid", kFixtureApp}, {"room_id", rooms.back()}, {"owner", kFixtureAdmin}});
     }
     if (!emulator.control("POST", "/__emulator/rooms", bulk, 201, problem)) return {"setup: " + problem};
   }
 
-  const AdapterRun run = runAdapter(adapter, emulator.url(), apps.keyOf(kApp), rooms);
+  const AdapterRun run = runAdapter(adapter, emulator.url(), apps.keyOf(kFixtureApp), rooms);
   failures = run.problems;
   const auto journal = emulator.control("GET", "/__emulator/requests", std::nullopt, 200, problem);
   if (!journal) return {"journal: " + problem};

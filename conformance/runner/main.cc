@@ -206,15 +206,14 @@ int main(int argc, char** argv) {
 
   std::set<std::string> known;
   if (!known_failures_path.empty()) {
-    std::ifstream stream(known_failures_path);
-    if (!stream) return fail(kExitUsage, fmt::format("--known-failures {}: cannot be read", known_failures_path));
-    known = parseKnownFailures(std::string((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>()));
+    const auto text = readFile(known_failures_path);
+    if (!text) return fail(kExitUsage, fmt::format("--known-failures {}: cannot be read", known_failures_path));
+    known = parseKnownFailures(*text);
   }
   const std::string config_path = fixtures_dir + "/config.json";
-  std::ifstream config_stream(config_path);
-  if (!config_stream) return fail(kExitConfig, fmt::format("{}: cannot be read", config_path));
-  auto config = live::protocol::parseUntrustedJson(
-      std::string((std::istreambuf_iterator<char>(config_stream)), std::istreambuf_iterator<char>()));
+  const auto config_text = readFile(config_path);
+  if (!config_text) return fail(kExitConfig, fmt::format("{}: cannot be read", config_path));
+  auto config = live::protocol::parseUntrustedJson(*config_text);
   if (!config) return fail(kExitConfig, fmt::format("{}: {}", config_path, config.error()));
   const FixtureApps apps{std::move(config).value()};
 

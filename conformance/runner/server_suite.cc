@@ -7,6 +7,7 @@
 #include <random>
 #include <set>
 
+#include "protocol/endpoints.h"
 #include "protocol/envelope.h"
 #include "protocol/json_limits.h"
 #include "protocol/usersig.h"
@@ -17,8 +18,6 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr const char* kDestroyRoomPath = "/v4/live_engine_http_srv/destroy_room";
-constexpr std::uint32_t kDefaultApp = 1400000000;
 
 std::string encode(const std::string& text) { return httplib::detail::encode_query_param(text); }
 
@@ -68,11 +67,11 @@ struct BuiltRequest {
 BuiltRequest build(const json& request, const FixtureApps& apps, std::int64_t now) {
   BuiltRequest built;
   built.method = request.value("method", "POST");
-  const std::string path = request.value("path", kDestroyRoomPath);
+  const std::string path = request.value("path", protocol::kDestroyRoomPath);
   const json query = request.value("query", json::object());
   const json set = query.value("set", json::object());
-  const std::string identifier = set.value("identifier", "admin");
-  std::uint32_t sdkappid = kDefaultApp;
+  const std::string identifier = set.value("identifier", kFixtureAdmin);
+  std::uint32_t sdkappid = kFixtureApp;
   if (set.contains("sdkappid")) {
     try {
       sdkappid = static_cast<std::uint32_t>(std::stoul(set["sdkappid"].get<std::string>()));
@@ -81,8 +80,8 @@ BuiltRequest build(const json& request, const FixtureApps& apps, std::int64_t no
     }
   }
   std::vector<std::pair<std::string, std::string>> parameters = {
-      {"sdkappid", std::to_string(kDefaultApp)},
-      {"identifier", "admin"},
+      {"sdkappid", std::to_string(kFixtureApp)},
+      {"identifier", kFixtureAdmin},
       {"usersig", userSigFor(request, apps, now, identifier, sdkappid)},
       {"random", std::to_string(randomUint32())},
       {"contenttype", "json"}};
@@ -232,7 +231,7 @@ std::vector<std::string> runCase(Target& target, const FixtureApps& apps, const 
   }
   if (test.contains("rooms_after")) {
     const json& rooms = test["rooms_after"];
-    const auto sdkappid = rooms.value("sdkappid", kDefaultApp);
+    const auto sdkappid = rooms.value("sdkappid", kFixtureApp);
     const auto listed = target.control("GET", fmt::format("/__emulator/rooms?sdkappid={}", sdkappid),
                                        std::nullopt, 200, problem);
     if (!listed) {

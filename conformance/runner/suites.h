@@ -2,6 +2,7 @@
 // and adds one CaseResult per case to the report.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -12,6 +13,11 @@
 #include "target.h"
 
 namespace live::conformance {
+
+// Who the fixtures' calls are from unless a case says otherwise: an app and an App admin of
+// fixtures/conformance/config.json. The client suite hands these to the adapter.
+inline constexpr std::uint32_t kFixtureApp = 1400000000;
+inline constexpr const char* kFixtureAdmin = "admin";
 
 // A fixture file's cases (fixtures/conformance/{server,client}/*.json), with the file they came
 // from for messages. Loading checks the shape; a bad fixture is an error naming file and field.

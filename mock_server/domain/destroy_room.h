@@ -2,13 +2,14 @@
 #pragma once
 
 #include "domain/api_catalog.h"
+#include "protocol/endpoints.h"
 
 namespace live::domain {
 
 class DestroyRoomApi final : public Api {
  public:
   std::string_view name() const override { return "destroy_room"; }
-  std::string_view path() const override { return "/v4/live_engine_http_srv/destroy_room"; }
+  std::string_view path() const override { return protocol::kDestroyRoomPath; }
   std::uint32_t documentedRateLimit() const override { return 200; }  // "200 queries/sec" (doc)
 
   std::optional<Outcome> checkBody(CallContext& context) const override;

@@ -39,6 +39,12 @@ void sendJsonError(httplib::Response& response, int status, std::string_view mes
   response.set_content(nlohmann::json{{"error", message}}.dump(), kJson);
 }
 
+// The vendor API's POST: the one route that reads its own body, through a content reader (see
+// installRoutes), so the pre- and post-routing handlers leave it alone.
+bool readsOwnBody(const httplib::Request& request) {
+  return request.method == "POST" && request.path.rfind("/v4/", 0) == 0;
+}
+
 bool hasNonIdentity(const httplib::Request& request, const char* header) {
   return request.has_header(header) && request.get_header_value(header) != "identity";
 }
@@ -106,9 +112,7 @@ void HttpServer::installRoutes() {
   // route, where no client needs them, refuses chunked (411) and compressed (415) bodies before a
   // byte of them is read.
   server_.set_pre_routing_handler([](const httplib::Request& request, httplib::Response& response) {
-    if (request.method == "POST" && request.path.rfind("/v4/", 0) == 0) {
-      return httplib::Server::HandlerResponse::Unhandled;
-    }
+    if (readsOwnBody(request)) return httplib::Server::HandlerResponse::Unhandled;
     const bool chunked = hasNonIdentity(request, "Transfer-Encoding");
     if (!chunked && !hasNonIdentity(request, "Content-Encoding")) {
       return httplib::Server::HandlerResponse::Unhandled;
@@ -199,7 +203,7 @@ void HttpServer::installRoutes() {
   server_.set_post_routing_handler([](const httplib::Request& request, httplib::Response& response) {
     // The vendor API's POST reads its whole body through a content reader (so request.body is
     // empty there): nothing to do, and no header lookups on the hot path.
-    if (request.method == "POST" && request.path.rfind("/v4/", 0) == 0) return;
+    if (readsOwnBody(request)) return;
     if (!request.body.empty()) return;
     const bool announced_body =
         (request.has_header("Content-Length") && request.get_header_value("Content-Length") != "0") ||

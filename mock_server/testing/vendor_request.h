@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "protocol/endpoints.h"
 #include "protocol/envelope.h"
 #include "protocol/usersig.h"
 
@@ -17,7 +18,7 @@ namespace live::testing {
 
 struct VendorRequest {
   std::string method = "POST";
-  std::string path = "/v4/live_engine_http_srv/destroy_room";
+  std::string path = protocol::kDestroyRoomPath;
   std::vector<std::pair<std::string, std::string>> query;
   std::string body;
 
