@@ -148,7 +148,7 @@ TEST_CASE("a lost response, then 100004, is reported as already destroyed") {
   CHECK(result.toJson()["outcome"] == "already_destroyed");
 }
 
-TEST_CASE("a dropped connection is retried; the room was not touched, so the retry destroys it") {
+TEST_CASE("a dropped connection is retried, the room was not touched, so the retry destroys it") {
   Fixture fixture;
   fixture.fault({{"api", "destroy_room"}, {"action", {{"drop_connection", true}}}});
   const auto result = fixture.make(fixture.options())->destroyRoom("live-room");

@@ -51,7 +51,7 @@ TEST_CASE("destroy_room's documented limit of 200 per second is the default") {
   CHECK(admittedOutOf(emulator, 250) == 200);
 }
 
-TEST_CASE("the config's rate_limits override the documented limit; --rate-limit overrides both") {
+TEST_CASE("the config's rate_limits override the documented limit, --rate-limit overrides both") {
   auto config = embeddedDefaultConfig();
   config.rate_limits["destroy_room"] = 3;
   {

@@ -20,7 +20,7 @@ int admitted(RateLimiter& limiter, int attempts, std::uint64_t key = kKey, std::
 
 }  // namespace
 
-TEST_CASE("exactly N are admitted in a window; the next is refused") {
+TEST_CASE("exactly N are admitted in a window, the next is refused") {
   ResetRegistry registry;
   EmulatorClock clock(registry, kStart);
   RateLimiter limiter(registry, clock);
@@ -28,7 +28,7 @@ TEST_CASE("exactly N are admitted in a window; the next is refused") {
   CHECK_FALSE(limiter.tryAdmit(kKey, 5));
 }
 
-TEST_CASE("an admission at exactly t - 1 s no longer counts; just after it still does") {
+TEST_CASE("an admission at exactly t - 1 s no longer counts, just after it still does") {
   ResetRegistry registry;
   EmulatorClock clock(registry, kStart);
   RateLimiter limiter(registry, clock);

@@ -69,7 +69,7 @@ TEST_CASE("a missing state file is created from the config's rooms") {
   CHECK(contents(path).rfind(kHeader + "\n", 0) == 0);
 }
 
-TEST_CASE("every change is in the file before the call returns; an existing file is the state") {
+TEST_CASE("every change is in the file before the call returns, an existing file is the state") {
   const auto path = tempPath("changes.state");
   {
     Emulator emulator(twoRooms(), frozen());

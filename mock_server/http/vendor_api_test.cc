@@ -225,7 +225,7 @@ TEST_CASE("row 13: a UserSig issued for another identifier is 70013") {
                 "issued for identifier \"ops\"");
 }
 
-TEST_CASE("row 14: an expired UserSig is 70001; time + expire itself is still valid") {
+TEST_CASE("row 14: an expired UserSig is 70001, time + expire itself is still valid") {
   Fixture fixture;
   expectFailure(fixture, valid().set("usersig", usersigFor(kApp, "admin", kKey, kNow - 61, 60)),
                 70001, "TLS.time 1699999939 + TLS.expire 60");
@@ -388,7 +388,7 @@ TEST_CASE("a body over 1 MiB gets HTTP 413 with the envelope, and the connection
   CHECK(fixture.call(valid()).code() == 0);
 }
 
-TEST_CASE("a request line over 8 KiB gets HTTP 414; other paths 404") {
+TEST_CASE("a request line over 8 KiB gets HTTP 414, other paths 404") {
   Fixture fixture;
   const auto long_line = fixture.call(valid().set("pad", std::string(9000, 'x')));
   CHECK(long_line.http_status == 414);
