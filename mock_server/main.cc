@@ -13,6 +13,7 @@
 #include "domain/emulator.h"
 #include "domain/state_file.h"
 #include "http/http_server.h"
+#include "protocol/endpoints.h"
 
 namespace {
 
@@ -135,7 +136,8 @@ int main(int argc, char** argv) {
   const auto bound = server.bind(host, port);
   if (!bound) return fail(kExitUnavailable, bound.error());
 
-  std::printf("live-emulator listening on http://%s:%d\n", host.c_str(), bound.value());
+  std::printf("live-emulator listening on %s\n",
+              live::protocol::baseUrl("http", host, bound.value()).c_str());
   std::fflush(stdout);
   printStartup(summary, emulator.rooms().size(), embedded_default);
 

@@ -135,8 +135,8 @@ void stopOwnEmulatorAndExit(int signal_number) {
 // Our own emulator on a free port, configured with the fixtures' apps.
 class OwnEmulator {
  public:
-  OwnEmulator(const std::string& program, const std::string& config)
-      : process_(program, {"--port", "0", "--config", config, "--log-format", "none", "--journal-size", "100000"}) {
+  OwnEmulator(const std::string& program, const std::string& config, const std::string& control_token)
+      : process_(program, arguments(config, control_token)) {
     own_emulator_pid = process_.pid();
     std::signal(SIGINT, stopOwnEmulatorAndExit);
     std::signal(SIGTERM, stopOwnEmulatorAndExit);
@@ -152,6 +152,13 @@ class OwnEmulator {
   const std::string& url() const { return url_; }
 
  private:
+  static std::vector<std::string> arguments(const std::string& config, const std::string& control_token) {
+    std::vector<std::string> list{"--port", "0", "--config", config, "--log-format", "none",
+                                  "--journal-size", "100000"};
+    if (!control_token.empty()) list.insert(list.end(), {"--control-token", control_token});
+    return list;
+  }
+
   live::testing::ChildProcess process_;
   std::string url_;
 };
@@ -172,6 +179,7 @@ int main(int argc, char** argv) {
   std::string known_failures_path;
   std::string emulator_path = siblingProgram("live-emulator");
   std::string target_url;
+  std::string control_token;
   ClientAdapter adapter;
   const auto common = [&](CLI::App* command) {
     command->add_option("--fixtures", fixtures_dir, "fixtures directory (config.json, server/, client/)")
@@ -182,6 +190,10 @@ int main(int argc, char** argv) {
                         "file of case names (one per line, # comments) whose failures are expected");
     command->add_option("--emulator", emulator_path, "the live-emulator to start when no --target is given")
         ->capture_default_str();
+    command->add_option("--control-token", control_token,
+                        "sent as \"Authorization: Bearer TOKEN\" with every control-API call, for a "
+                        "target started with --control-token (also given to an emulator we start)")
+        ->envname("LIVE_CONTROL_TOKEN");
   };
   auto* server = cli.add_subcommand("server", "run the server fixtures against an implementation of the API");
   common(server);
@@ -223,7 +235,7 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<OwnEmulator> own;
   if (target_url.empty()) {
-    own = std::make_unique<OwnEmulator>(emulator_path, config_path);
+    own = std::make_unique<OwnEmulator>(emulator_path, config_path, control_token);
     if (own->url().empty()) return fail(kExitUnavailable, fmt::format("{} did not start", emulator_path));
     target_url = own->url();
   }
@@ -232,9 +244,16 @@ int main(int argc, char** argv) {
   if (!server_mode) std::printf("adapter: %s\n", adapter.command.c_str());
   std::fflush(stdout);
 
-  Target target(target_url);
-  if (const auto probe = target.send("GET", "/__emulator/health", ""); !probe.received) {
+  Target target(target_url, control_token);
+  const auto probe = target.sendControl("GET", "/__emulator/health", "", "");
+  if (!probe.received) {
     return fail(kExitUnavailable, fmt::format("cannot reach {} ({})", target_url, probe.error));
+  }
+  if (probe.status == 401 || probe.status == 403) {
+    return fail(kExitUnavailable,
+                fmt::format("{} refuses its control API (HTTP {}): give the emulator's token with "
+                            "--control-token or LIVE_CONTROL_TOKEN",
+                            target_url, probe.status));
   }
   Report report(known);
   const RunOptions options{filter};

@@ -6,7 +6,8 @@
 
 namespace live::conformance {
 
-Target::Target(const std::string& url) : url_(url), client_(std::make_unique<httplib::Client>(url)) {
+Target::Target(const std::string& url, std::string control_token)
+    : url_(url), control_token_(std::move(control_token)), client_(std::make_unique<httplib::Client>(url)) {
   client_->set_tcp_nodelay(true);
   client_->set_keep_alive(true);
   client_->set_connection_timeout(5);
@@ -15,11 +16,25 @@ Target::Target(const std::string& url) : url_(url), client_(std::make_unique<htt
 
 HttpAnswer Target::send(const std::string& method, const std::string& target, const std::string& body,
                         const std::string& content_type) {
+  return sendWith(method, target, body, content_type, false);
+}
+
+HttpAnswer Target::sendControl(const std::string& method, const std::string& path,
+                               const std::string& body, const std::string& content_type) {
+  return sendWith(method, path, body, content_type, true);
+}
+
+HttpAnswer Target::sendWith(const std::string& method, const std::string& target,
+                            const std::string& body, const std::string& content_type,
+                            bool with_token) {
   httplib::Request request;
   request.method = method;
   request.path = target;  // sent as built: the fixture controls every byte of the query
   request.body = body;
   if (!content_type.empty()) request.set_header("Content-Type", content_type);
+  if (with_token && !control_token_.empty()) {
+    request.set_header("Authorization", "Bearer " + control_token_);
+  }
   HttpAnswer answer;
   auto result = client_->send(request);
   if (!result) {
@@ -35,7 +50,8 @@ HttpAnswer Target::send(const std::string& method, const std::string& target, co
 std::optional<nlohmann::json> Target::control(const std::string& method, const std::string& path,
                                               const std::optional<nlohmann::json>& body,
                                               int expected_status, std::string& problem) {
-  const auto answer = send(method, path, body ? body->dump() : std::string(), body ? "application/json" : "");
+  const auto answer =
+      sendControl(method, path, body ? body->dump() : std::string(), body ? "application/json" : "");
   if (!answer.received) {
     problem = fmt::format("{} {}: no answer ({})", method, path, answer.error);
     return std::nullopt;

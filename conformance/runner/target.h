@@ -20,11 +20,16 @@ struct HttpAnswer {
 
 class Target {
  public:
-  // `url` is "http://host:port".
-  explicit Target(const std::string& url);
+  // `url` is "http://host:port" (an IPv6 host in brackets). A `control_token` is sent as
+  // "Authorization: Bearer TOKEN" with every control call, for an emulator started with
+  // --control-token; vendor-API requests are sent without it, exactly as built.
+  explicit Target(const std::string& url, std::string control_token = {});
 
   HttpAnswer send(const std::string& method, const std::string& target, const std::string& body,
                   const std::string& content_type = "application/json");
+  // A control-API request (path under /__emulator/), with the token when there is one.
+  HttpAnswer sendControl(const std::string& method, const std::string& path, const std::string& body,
+                         const std::string& content_type);
   // A control call: the parsed JSON answer, or nullopt with `problem` saying why (for messages).
   std::optional<nlohmann::json> control(const std::string& method, const std::string& path,
                                         const std::optional<nlohmann::json>& body,
@@ -32,7 +37,11 @@ class Target {
   const std::string& url() const { return url_; }
 
  private:
+  HttpAnswer sendWith(const std::string& method, const std::string& target, const std::string& body,
+                      const std::string& content_type, bool with_token);
+
   std::string url_;
+  std::string control_token_;
   std::unique_ptr<httplib::Client> client_;
 };
 

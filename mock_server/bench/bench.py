@@ -33,10 +33,10 @@ def rss_kib(pid):
 class Server:
     """A server process that announces its port on its first stdout line."""
 
-    def __init__(self, name, argv, port_from_line=True, port=None, ready_path=None):
+    def __init__(self, name, argv, port_from_line=True, port=None, ready_path=None, stderr=subprocess.DEVNULL):
         self.name = name
         started = time.perf_counter()
-        self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=stderr, text=True)
         if port_from_line:
             line = self.process.stdout.readline()
             self.port = int(line.strip().rsplit(":", 1)[1])
@@ -230,13 +230,49 @@ def latency_under_abuse(emulator_path, usersig, idle=200, loris=50, calls=500):
     return sorted(latencies)
 
 
+def log_cost(emulator_path, path, rounds, seconds, connections=8):
+    """The request log's price: live-emulator with its default log (text, to a file) against
+    --log-format none, alternated round by round so machine drift cancels. Returns the medians."""
+    with tempfile.NamedTemporaryFile(prefix="bench-log-", suffix=".log") as log_file:
+        servers = {
+            "default log (text, to a file)": Server(
+                "live-emulator", [emulator_path, "--port", "0", "--rate-limit", "0"], stderr=log_file),
+            "--log-format none": Server(
+                "live-emulator", [emulator_path, "--port", "0", "--rate-limit", "0", "--log-format", "none"]),
+        }
+        names = list(servers)
+        for name in names:
+            run_wrk(servers[name].port, connections, 2, path)  # warm-up
+        samples = {name: [] for name in names}
+        for round_index in range(rounds):
+            order = names if round_index % 2 == 0 else names[::-1]
+            for name in order:
+                samples[name].append(run_wrk(servers[name].port, connections, seconds, path)["rps"])
+        for server in servers.values():
+            server.stop()
+        logged_lines = sum(1 for _ in open(log_file.name))
+    medians = {name: statistics.median(values) for name, values in samples.items()}
+    return names, samples, medians, logged_lines
+
+
+def print_log_cost(emulator, path, rounds, seconds):
+    names, samples, medians, lines = log_cost(emulator, path, max(rounds, 5), seconds)
+    print(f"request log at 8 connections, {max(rounds, 5)} alternated rounds of {seconds} s (requests/s):")
+    for name in names:
+        runs = ", ".join(f"{value:.0f}" for value in samples[name])
+        print(f"  {name:<30} median {medians[name]:>8.0f}   ({runs})")
+    ratio = medians[names[0]] / medians[names[1]]
+    print(f"  default log / no log = {ratio:.3f} ({(1 - ratio) * 100:+.1f}% cost); {lines} lines written")
+    return ratio
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", required=True, help="directory with live-emulator, live-client, bench-bare-server")
     parser.add_argument("--wiremock-jar", required=True)
     parser.add_argument("--seconds", type=int, default=4, help="wrk duration per measurement")
     parser.add_argument("--rounds", type=int, default=3, help="alternated rounds per connection count")
-    parser.add_argument("--only", choices=["abuse"], help="run one measurement only")
+    parser.add_argument("--only", choices=["abuse", "log"], help="run one measurement only")
     args = parser.parse_args()
     emulator = os.path.join(args.bin, "live-emulator")
     usersig = subprocess.run([os.path.join(args.bin, "live-client"), "usersig", "--sdkappid", "88888888",
@@ -251,6 +287,11 @@ def main():
               f"connections): p50 {statistics.median(latencies):.2f} ms, "
               f"p99 {latencies[int(len(latencies) * 0.99) - 1]:.2f} ms, max {worst:.2f} ms")
         return worst
+
+    if args.only == "log":
+        ratio = print_log_cost(emulator, path, args.rounds, args.seconds)
+        print(f"{'PASS' if ratio >= 0.97 else 'MISS'}  the default request log costs at most 3% at 8 connections")
+        return 0
 
     if args.only == "abuse":
         worst = abuse()
@@ -319,6 +360,7 @@ def main():
     print(f"rate limiter: {limiter['offered']} calls offered over {limiter['elapsed']:.1f} s against the default 200/s: "
           f"{limiter['admitted']} admitted, at most {limiter['worst_window']} in any 1 s window")
     worst_under_abuse = abuse()
+    log_ratio = print_log_cost(emulator, path, args.rounds, args.seconds)
     print()
     checks = [
         ("8 connections >= 0.8 x bare cpp-httplib", ratio_bare >= 0.8),
@@ -331,6 +373,7 @@ def main():
         ("limiter admits 2,000 +- 1%", abs(limiter["admitted"] - 2000) <= 20),
         ("limiter never > 200 in a 1 s window", limiter["worst_window"] <= 200),
         ("every call answered within 100 ms under 200 idle + 50 slow-loris", worst_under_abuse <= 100),
+        ("the default request log costs at most 3% at 8 connections", log_ratio >= 0.97),
     ]
     for label, ok in checks:
         print(f"{'PASS' if ok else 'MISS'}  {label}")

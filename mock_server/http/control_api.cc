@@ -66,7 +66,8 @@ bool isLoopbackAddress(const std::string& address) {
   return address.rfind("127.", 0) == 0 || address == "::1" || address.rfind("::ffff:127.", 0) == 0;
 }
 
-void installControlApi(httplib::Server& server, domain::Emulator& emulator, ControlAccess access) {
+void installControlApi(httplib::Server& server, domain::Emulator& emulator, ControlAccess access,
+                       ServerHealth health) {
   // Every control handler passes this gate first.
   const auto guarded = [access](Handler handler) -> Handler {
     return [access, handler](const httplib::Request& request, httplib::Response& response) {
@@ -90,8 +91,10 @@ void installControlApi(httplib::Server& server, domain::Emulator& emulator, Cont
     };
   };
 
-  server.Get("/__emulator/health", guarded([](const httplib::Request&, httplib::Response& response) {
-               reply(response, 200, json{{"status", "ok"}});
+  server.Get("/__emulator/health", guarded([health](const httplib::Request&, httplib::Response& response) {
+               json answer{{"status", "ok"}};
+               if (health.request_log) answer["request_log"] = health.request_log();
+               reply(response, 200, answer);
              }));
 
   server.Post("/__emulator/reset", guarded([&emulator](const httplib::Request&, httplib::Response& response) {

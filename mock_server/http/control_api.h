@@ -4,6 +4,8 @@
 
 #include <httplib.h>
 
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -20,6 +22,12 @@ struct ControlAccess {
 // True for 127.0.0.0/8, ::1 and IPv4-mapped 127.x, as cpp-httplib formats peer addresses.
 bool isLoopbackAddress(const std::string& address);
 
-void installControlApi(httplib::Server& server, domain::Emulator& emulator, ControlAccess access);
+// What /__emulator/health reports of the HTTP layer itself.
+struct ServerHealth {
+  std::function<nlohmann::json()> request_log;  // {"format":…, "dropped_lines":…}
+};
+
+void installControlApi(httplib::Server& server, domain::Emulator& emulator, ControlAccess access,
+                       ServerHealth health = {});
 
 }  // namespace live::http

@@ -83,10 +83,11 @@ TEST_CASE("GET /__emulator/health") {
   Fixture fixture;
   const auto answer = fixture.control("GET", "/__emulator/health");
   CHECK(answer.status == 200);
-  CHECK(answer.body == json{{"status", "ok"}});
+  CHECK(answer.body["status"] == "ok");
+  CHECK(answer.body["request_log"] == json{{"format", "none"}, {"dropped_lines", 0}});
 }
 
-TEST_CASE("GET /__emulator/rooms lists an app's rooms, or all; unknown apps are 404") {
+TEST_CASE("GET /__emulator/rooms lists an app's rooms, or all, unknown apps are 404") {
   Fixture fixture;
   const auto mine = fixture.control("GET", "/__emulator/rooms?sdkappid=88888888");
   CHECK(mine.status == 200);
@@ -180,7 +181,7 @@ TEST_CASE("fault drop_connection: the connection closes with no HTTP answer") {
   CHECK(journal[0]["fault_id"] == 1);
 }
 
-TEST_CASE("fault delay_ms: the real answer, late; a client with a shorter timeout times out") {
+TEST_CASE("fault delay_ms: the real answer, late, a client with a shorter timeout times out") {
   Fixture fixture;
   fixture.control("POST", "/__emulator/faults",
                   json{{"api", "destroy_room"}, {"count", 2}, {"action", {{"delay_ms", 400}}}});
@@ -243,7 +244,7 @@ TEST_CASE("fault after_apply: the destroy takes effect, the answer is lost, a re
   CHECK(retry.code() == 100004);
 }
 
-TEST_CASE("GET and DELETE /__emulator/faults; bad rules are 400 naming the field") {
+TEST_CASE("GET and DELETE /__emulator/faults, bad rules are 400 naming the field") {
   Fixture fixture;
   fixture.control("POST", "/__emulator/faults",
                   json{{"api", "destroy_room"}, {"room_id", "r"}, {"action", {{"error_code", 100001}}}});
@@ -332,7 +333,7 @@ TEST_CASE("the journal is a bounded ring, filterable, and can be cleared") {
   CHECK(fixture.control("GET", "/__emulator/requests").body["requests"].empty());
 }
 
-TEST_CASE("clock: GET, freeze at an instant, advance, back to real time; bad input is 400") {
+TEST_CASE("clock: GET, freeze at an instant, advance, back to real time, bad input is 400") {
   Fixture fixture;
   CHECK(fixture.control("GET", "/__emulator/clock").body ==
         json{{"now", static_cast<double>(kNow)}, {"mode", "manual"}});
@@ -461,33 +462,6 @@ TEST_CASE("unknown control calls are 404 with a hint") {
   const auto answer = fixture.control("GET", "/__emulator/nope");
   CHECK(answer.status == 404);
   CHECK_THAT(answer.body["error"].get<std::string>(), Catch::Contains("not a control call"));
-}
-
-TEST_CASE("the request log has one line per call with the essentials, never the key or UserSig") {
-  for (const auto format : {http::LogFormat::kText, http::LogFormat::kJson}) {
-    std::FILE* file = std::tmpfile();
-    REQUIRE(file != nullptr);
-    http::RequestLog log(format, file);
-    domain::ApiAnswer answer;
-    answer.api = "destroy_room";
-    answer.sdkappid = kApp;
-    answer.identifier = "admin\n\"forged";
-    answer.room_id = "live-room";
-    answer.envelope.error_code = 100004;
-    answer.envelope.request_id = "Id-00000000000000000000000000000000-O-Seq-7";
-    log.write(answer, std::chrono::microseconds(1500));
-    std::rewind(file);
-    char buffer[1024] = {};
-    const auto length = std::fread(buffer, 1, sizeof(buffer) - 1, file);
-    std::fclose(file);
-    const std::string line(buffer, length);
-    CHECK(std::count(line.begin(), line.end(), '\n') == 1);  // the identifier cannot split it
-    for (const char* field : {"Id-00000000000000000000000000000000-O-Seq-7", "destroy_room",
-                              "88888888", "live-room", "100004", "1.500"}) {
-      CHECK_THAT(line, Catch::Contains(field));
-    }
-    if (format == http::LogFormat::kJson) CHECK_FALSE(json::parse(line, nullptr, false).is_discarded());
-  }
 }
 
 TEST_CASE("POST /__emulator/rooms with {\"rooms\":[...]} adds all, or nothing on a conflict") {

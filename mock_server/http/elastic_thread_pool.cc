@@ -1,6 +1,8 @@
 // ElasticThreadPool: spawn-on-demand workers behind one mutex and condition variable.
 #include "http/elastic_thread_pool.h"
 
+#include <pthread.h>
+
 namespace live::http {
 
 ElasticThreadPool::ElasticThreadPool(std::size_t max_threads)
@@ -21,6 +23,7 @@ void ElasticThreadPool::enqueue(std::function<void()> task) {
 }
 
 void ElasticThreadPool::work() {
+  pthread_setname_np(pthread_self(), "http-worker");  // scripts/profile tells threads apart by name
   std::unique_lock lock(mutex_);
   for (;;) {
     ++idle_;

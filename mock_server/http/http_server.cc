@@ -5,7 +5,12 @@
 #include "http/http_server.h"
 
 #include <fmt/format.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <chrono>
 #include <limits>
@@ -13,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/connection_drop.h"
+#include "http/connection_stream.h"
 #include "http/elastic_thread_pool.h"
 #include "http/query.h"
 #include "http/routes.h"
@@ -86,22 +92,66 @@ Result<int> HttpServer::bind(const std::string& host, int port) {
   return bound;
 }
 
-void HttpServer::serve() { server_.listen_after_bind(); }
+void HttpServer::serve() {
+  server_.listen_after_bind();
+  // Every connection is closed: write out what the request log still holds, within its bound.
+  log_.close();
+}
 
-void HttpServer::stop() { server_.stopAccepting(); }
+void HttpServer::stop() { server_.stopServing(); }
 
-bool HttpServer::DrainingServer::widenBacklog(int backlog) {
+HttpServer::ConnectionServer::ConnectionServer() : stop_fd_(::eventfd(0, EFD_CLOEXEC)) {}
+
+HttpServer::ConnectionServer::~ConnectionServer() {
+  if (stop_fd_ >= 0) ::close(stop_fd_);
+}
+
+bool HttpServer::ConnectionServer::widenBacklog(int backlog) {
   const auto listening = svr_sock_.load();
   return listening != INVALID_SOCKET && ::listen(listening, backlog) == 0;
 }
 
-void HttpServer::DrainingServer::stopAccepting() {
+void HttpServer::ConnectionServer::stopServing() {
   // Once only: after the accept loop fails it closes the descriptor, whose number may be reused.
   std::call_once(stopped_, [this] {
-    const auto listening = svr_sock_.load();
+    stopping_.store(true);
+    // Wakes every connection waiting for its next request (the eventfd stays readable).
+    const std::uint64_t one = 1;
+    if (stop_fd_ >= 0) [[maybe_unused]] auto written = ::write(stop_fd_, &one, sizeof(one));
     // Wakes the accept loop, which then closes the socket and waits for the workers.
+    const auto listening = svr_sock_.load();
     if (listening != INVALID_SOCKET) ::shutdown(listening, SHUT_RDWR);
   });
+}
+
+bool HttpServer::ConnectionServer::process_and_close_socket(int sock) {
+  open_connections_.fetch_add(1);
+  ConnectionStream stream(sock, std::chrono::seconds(read_timeout_sec_),
+                          std::chrono::seconds(write_timeout_sec_));
+  const int idle_ms = static_cast<int>(keep_alive_timeout_sec_ * 1000);
+  bool ok = true;
+  for (std::size_t remaining = keep_alive_max_count_; remaining > 0; --remaining) {
+    if (!stream.hasBuffered()) {
+      // Wait for the next request, the idle timeout, or stop().
+      pollfd ready[2] = {{sock, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
+      int result = 0;
+      do {
+        result = ::poll(ready, stop_fd_ >= 0 ? 2 : 1, idle_ms);
+      } while (result < 0 && errno == EINTR);
+      // Bytes of a request (or the client's close) come first: a request that has arrived is
+      // answered even when stop() was called meanwhile.
+      if (result <= 0 || (ready[0].revents == 0)) break;
+    }
+    // While stopping, answer with "Connection: close".
+    const bool close_after = remaining == 1 || stopping_.load(std::memory_order_relaxed);
+    bool closed = false;
+    ok = process_request(stream, close_after, closed, nullptr);
+    if (!ok || closed) break;
+  }
+  ::shutdown(sock, SHUT_RDWR);
+  ::close(sock);
+  open_connections_.fetch_sub(1);
+  return ok;
 }
 
 void HttpServer::installRoutes() {
@@ -161,7 +211,11 @@ void HttpServer::installRoutes() {
     handleVendorApi(request, std::move(body), response);
   });
 
-  installControlApi(server_, emulator_, settings_.control);
+  ServerHealth health;
+  health.request_log = [this] {
+    return nlohmann::json{{"format", toString(log_.format())}, {"dropped_lines", log_.droppedLines()}};
+  };
+  installControlApi(server_, emulator_, settings_.control, health);
 
   // Statuses the library produces itself (404 unknown path, 413 body too large, 414 request line
   // too long, 400 unparsable request) get a body that says what happened.

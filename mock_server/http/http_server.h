@@ -4,7 +4,9 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -60,24 +62,42 @@ class HttpServer {
   Result<int> bind(const std::string& host, int port);
   // Serves until stop(). Call once, after a successful bind().
   void serve();
-  // Stops accepting connections. Requests already sent on open connections are answered; each
-  // open connection closes when its client closes it or after the keep-alive idle timeout, and
-  // then serve() returns. Thread-safe, idempotent.
+  // Stops promptly (docs/control-api.md, "Stopping"): no new connection is accepted; a request
+  // already received, or being received, is answered; an idle keep-alive connection is closed at
+  // once; a request that arrives on a kept-alive connection meanwhile is answered with
+  // "Connection: close". serve() then returns, once the request log is written out. Thread-safe,
+  // idempotent.
   void stop();
 
+  // Lines the request log dropped because its reader fell behind.
+  std::uint64_t droppedLogLines() const { return log_.droppedLines(); }
+
  private:
-  // cpp-httplib's own stop() also ends every keep-alive loop at once, dropping a request that
-  // has arrived but is not yet being read. Shutting down only the listening socket drains instead.
-  class DrainingServer : public httplib::Server {
+  // Serving and stopping. cpp-httplib 0.11.4 serves a connection in a loop that only checks for
+  // shutdown between requests and waits for the next request by polling every 10 ms for up to the
+  // keep-alive timeout, so an idle keep-alive client held a stop for 5 s. This server runs its own
+  // loop around the library's request parsing and routing (Server::process_request): it waits for
+  // the next request in one poll() on the connection and a stop descriptor, so idle connections
+  // cost nothing and close the moment stop() is called.
+  class ConnectionServer : public httplib::Server {
    public:
-    void stopAccepting();
+    ConnectionServer();
+    ~ConnectionServer() override;
+    void stopServing();
     // cpp-httplib 0.11.4 listens with a backlog of 5: a client opening connections faster than
     // the accept loop takes them has its SYNs dropped and waits a 1 s retransmit, then 3 s, ...
     // Linux lets listen() be called again to set a deeper backlog. Returns false on failure.
     bool widenBacklog(int backlog);
+    // Connections being served now (for tests and health).
+    std::size_t openConnections() const { return open_connections_.load(); }
 
    private:
+    bool process_and_close_socket(int sock) override;
+
     std::once_flag stopped_;
+    int stop_fd_ = -1;  // an eventfd, readable once stopServing() has run
+    std::atomic<bool> stopping_{false};
+    std::atomic<std::size_t> open_connections_{0};
   };
 
   void installRoutes();
@@ -87,7 +107,7 @@ class HttpServer {
   domain::Emulator& emulator_;
   ServerSettings settings_;
   RequestLog log_;
-  DrainingServer server_;
+  ConnectionServer server_;
 };
 
 }  // namespace live::http

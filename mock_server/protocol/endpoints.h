@@ -1,9 +1,27 @@
-// The vendor's API paths, named once for the emulator, the reference client and the runner.
+// The vendor's API paths, named once for the emulator, the reference client and the runner, and
+// the one way every program writes a base URL.
 #pragma once
+
+#include <string>
+#include <string_view>
 
 namespace live::protocol {
 
-// POST /v4/live_engine_http_srv/destroy_room (destroy_room.md).
+// POST /v4/live_engine_http_srv/destroy_room (docs/destroy_room.md).
 inline constexpr const char* kDestroyRoomPath = "/v4/live_engine_http_srv/destroy_room";
+
+// "scheme://host:port", with an IPv6 literal in brackets (RFC 3986, section 3.2.2), so that any URL
+// parser takes it: http://[::1]:9000, never http://::1:9000.
+inline std::string baseUrl(std::string_view scheme, std::string_view host, int port) {
+  const bool ipv6 = host.find(':') != std::string_view::npos && host.front() != '[';
+  std::string url(scheme);
+  url += "://";
+  if (ipv6) url += '[';
+  url += host;
+  if (ipv6) url += ']';
+  url += ':';
+  url += std::to_string(port);
+  return url;
+}
 
 }  // namespace live::protocol

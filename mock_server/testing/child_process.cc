@@ -25,7 +25,7 @@ std::string drain(int fd) {
 }  // namespace
 
 ChildProcess::ChildProcess(const std::string& program, const std::vector<std::string>& arguments,
-                           const std::vector<std::string>& environment) {
+                           const std::vector<std::string>& environment, int stderr_fd) {
   std::vector<std::string> argv_storage{program};
   argv_storage.insert(argv_storage.end(), arguments.begin(), arguments.end());
   std::vector<char*> argv;
@@ -44,7 +44,7 @@ ChildProcess::ChildProcess(const std::string& program, const std::vector<std::st
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, in[0], 0);
   posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+  posix_spawn_file_actions_adddup2(&actions, stderr_fd >= 0 ? stderr_fd : err[1], 2);
   for (int fd : {in[1], out[0], err[0]}) posix_spawn_file_actions_addclose(&actions, fd);
   const int spawned = posix_spawn(&pid_, program.c_str(), &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
@@ -102,6 +102,18 @@ std::string ChildProcess::readStdout() {
 }
 
 std::string ChildProcess::readStderr() { return drain(stderr_); }
+
+std::string ChildProcess::readStderrFor(int quiet_ms) {
+  std::string text;
+  char buffer[65536];
+  for (;;) {
+    pollfd descriptor{stderr_, POLLIN, 0};
+    if (poll(&descriptor, 1, quiet_ms) <= 0) return text;
+    const auto count = read(stderr_, buffer, sizeof(buffer));
+    if (count <= 0) return text;
+    text.append(buffer, static_cast<std::size_t>(count));
+  }
+}
 
 void ChildProcess::signal(int number) { kill(pid_, number); }
 

@@ -12,8 +12,10 @@ namespace live::testing {
 class ChildProcess {
  public:
   // Starts `program` with `arguments`; `environment` entries ("NAME=value") are added to ours.
+  // With `stderr_fd` >= 0 the child's stderr is that descriptor (a terminal, say) instead of a pipe
+  // of ours, and readStderr() returns nothing.
   ChildProcess(const std::string& program, const std::vector<std::string>& arguments,
-               const std::vector<std::string>& environment = {});
+               const std::vector<std::string>& environment = {}, int stderr_fd = -1);
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
@@ -25,6 +27,8 @@ class ChildProcess {
   // Everything left on stdout / stderr until the child closes them.
   std::string readStdout();
   std::string readStderr();
+  // What stderr has now, reading until nothing more arrives for `quiet_ms` (the child may go on).
+  std::string readStderrFor(int quiet_ms);
   void signal(int number);
   // The exit status once the child ends (128 + signal if killed), or -1 after `timeout_ms`.
   int wait(int timeout_ms);

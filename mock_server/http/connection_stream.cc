@@ -1,0 +1,114 @@
+#include "http/connection_stream.h"
+
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace live::http {
+namespace {
+
+void setTimeout(int sock, int option, std::chrono::seconds timeout) {
+  timeval value{};
+  value.tv_sec = static_cast<time_t>(timeout.count());
+  ::setsockopt(sock, SOL_SOCKET, option, &value, sizeof(value));
+}
+
+// The numeric host and port, formatted as cpp-httplib formats Request addresses.
+void numeric(const sockaddr_storage& address, socklen_t length, std::string& ip, int& port) {
+  char host[NI_MAXHOST];
+  char service[NI_MAXSERV];
+  if (getnameinfo(reinterpret_cast<const sockaddr*>(&address), length, host, sizeof(host), service,
+                  sizeof(service), NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
+    ip = host;
+    port = std::atoi(service);
+  }
+}
+
+bool waitFor(int sock, short events, int timeout_ms) {
+  pollfd ready{sock, events, 0};
+  int result = 0;
+  do {
+    result = ::poll(&ready, 1, timeout_ms);
+  } while (result < 0 && errno == EINTR);
+  return result > 0;
+}
+
+}  // namespace
+
+ConnectionStream::ConnectionStream(int sock, std::chrono::seconds read_timeout,
+                                   std::chrono::seconds write_timeout)
+    : sock_(sock),
+      read_timeout_ms_(static_cast<int>(read_timeout.count() * 1000)),
+      write_timeout_ms_(static_cast<int>(write_timeout.count() * 1000)) {
+  setTimeout(sock, SO_RCVTIMEO, read_timeout);
+  setTimeout(sock, SO_SNDTIMEO, write_timeout);
+}
+
+bool ConnectionStream::is_readable() const {
+  return hasBuffered() || waitFor(sock_, POLLIN, read_timeout_ms_);
+}
+
+bool ConnectionStream::is_writable() const { return waitFor(sock_, POLLOUT, write_timeout_ms_); }
+
+ssize_t ConnectionStream::read(char* ptr, size_t size) {
+  if (!hasBuffered()) {
+    if (size >= buffer_.size()) {  // a large read goes straight to the caller's memory
+      ssize_t received;
+      do {
+        received = ::recv(sock_, ptr, size, 0);
+      } while (received < 0 && errno == EINTR);
+      return received;
+    }
+    ssize_t received;
+    do {
+      received = ::recv(sock_, buffer_.data(), buffer_.size(), 0);
+    } while (received < 0 && errno == EINTR);
+    if (received <= 0) return received;  // 0: the peer closed; -1: timeout or error
+    begin_ = 0;
+    end_ = static_cast<std::size_t>(received);
+  }
+  const std::size_t taken = std::min(size, end_ - begin_);
+  std::memcpy(ptr, buffer_.data() + begin_, taken);
+  begin_ += taken;
+  return static_cast<ssize_t>(taken);
+}
+
+ssize_t ConnectionStream::write(const char* ptr, size_t size) {
+  ssize_t sent;
+  do {
+    sent = ::send(sock_, ptr, size, MSG_NOSIGNAL);
+  } while (sent < 0 && errno == EINTR);
+  return sent;
+}
+
+void ConnectionStream::lookUpEndpoints() const {
+  if (looked_up_) return;
+  looked_up_ = true;
+  sockaddr_storage address{};
+  socklen_t length = sizeof(address);
+  if (::getpeername(sock_, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    numeric(address, length, remote_ip_, remote_port_);
+  }
+  length = sizeof(address);
+  if (::getsockname(sock_, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    numeric(address, length, local_ip_, local_port_);
+  }
+}
+
+void ConnectionStream::get_remote_ip_and_port(std::string& ip, int& port) const {
+  lookUpEndpoints();
+  ip = remote_ip_;
+  port = remote_port_;
+}
+
+void ConnectionStream::get_local_ip_and_port(std::string& ip, int& port) const {
+  lookUpEndpoints();
+  ip = local_ip_;
+  port = local_port_;
+}
+
+}  // namespace live::http
