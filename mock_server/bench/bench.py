@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """scripts/bench's driver: measures live-emulator against a bare cpp-httplib server and WireMock in
 one run, alternating them so machine drift cancels, and prints figures, ratios and the targets of
-the performance issue. See the README's "Benchmark" section for what each figure means."""
+the performance issue. docs/performance.md says what each figure means."""
 
 import argparse
 import http.client
