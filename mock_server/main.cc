@@ -17,7 +17,7 @@
 
 namespace {
 
-// Exit codes (sysexits.h), documented in the README.
+// Exit codes (sysexits.h), documented in docs/live-emulator.md, "Exit codes".
 constexpr int kExitOk = 0;
 constexpr int kExitUnavailable = 69;  // cannot listen on the requested address
 constexpr int kExitConfig = 78;
@@ -88,7 +88,8 @@ int main(int argc, char** argv) {
   cli.add_option("--log-format", log_format, "Request log on stderr: text, json or none")
       ->check(CLI::IsMember({"text", "json", "none"}))
       ->capture_default_str();
-  if (const auto exit_code = live::cli::parseCommandLine(cli, argc, argv, "live-emulator", LIVE_VERSION)) {
+  if (const auto exit_code = live::cli::parseCommandLine(cli, argc, argv, "live-emulator", LIVE_VERSION,
+                                                        "docs/live-emulator.md (flags, config, request log) and docs/control-api.md (the control API)")) {
     return *exit_code;
   }
 

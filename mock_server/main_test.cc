@@ -101,6 +101,9 @@ TEST_CASE("--help and --version exit 0") {
   Emulator help({"--help"});
   CHECK(help.firstLine(5000).find("live-emulator") != std::string::npos);
   CHECK(help.wait(5000) == 0);
+  // --help ends with the docs page to read.
+  CHECK_THAT(help.readStdout(), Catch::EndsWith("\nDocumentation: docs/live-emulator.md (flags, config, "
+                                                "request log) and docs/control-api.md (the control API)\n"));
   Emulator version({"--version"});
   CHECK(version.firstLine(5000) == "live-emulator " LIVE_VERSION);
   CHECK(version.wait(5000) == 0);

@@ -21,7 +21,7 @@
 
 namespace live::client {
 
-// When and how often a failed attempt is tried again (README, "live-client").
+// When and how often a failed attempt is tried again (docs/live-client.md, "Retries").
 struct RetryPolicy {
   int max_attempts = 5;                               // attempts in all, including the first
   std::chrono::milliseconds initial_backoff{100};     // before the first retry

@@ -1,4 +1,4 @@
-// live-client: the reference client's command line (interfaces.md, "live-client").
+// live-client: the reference client's command line (docs/live-client.md).
 //   destroy-room [ROOM_ID...]   dissolve rooms (from arguments, or one per line on stdin)
 //   usersig                     print a UserSig for the settings
 //   verify-usersig USERSIG      say whether a UserSig is valid for the settings, and if not, why
@@ -266,7 +266,8 @@ int main(int argc, char** argv) {
   addSecretKey(verify, verify_settings);
   verify->add_option("--now", verify_now, "Unix seconds to check expiry against (default: now)");
 
-  if (const auto exit_code = live::cli::parseCommandLine(cli, argc, argv, "live-client", LIVE_VERSION)) {
+  if (const auto exit_code = live::cli::parseCommandLine(cli, argc, argv, "live-client", LIVE_VERSION,
+                                                        "docs/live-client.md")) {
     return *exit_code;
   }
 

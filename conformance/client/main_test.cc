@@ -115,3 +115,21 @@ TEST_CASE("verify-usersig says which check fails: claim, expected vs found, expi
   CHECK(garbage.wait(5000) == 1);
   CHECK_THAT(garbage.readStdout(), Catch::Contains("decode: FAILED"));
 }
+
+TEST_CASE("--help ends with the docs page to read, and accepts an IPv6 endpoint in brackets") {
+  ChildProcess help(LIVE_CLIENT_PATH, {"--help"});
+  CHECK(help.wait(10000) == 0);
+  CHECK_THAT(help.readStdout(), Catch::EndsWith("\nDocumentation: docs/live-client.md\n"));
+
+  // The emulator prints http://[::1]:PORT for --host ::1; live-client takes it as it is.
+  live::testing::TestServer server;  // listens on 127.0.0.1 only: the call fails to connect, but the
+                                     // endpoint itself is accepted (exit 2, not 64)
+  ChildProcess client(LIVE_CLIENT_PATH,
+                      {"destroy-room", "live-room", "--max-attempts", "1", "--endpoint",
+                       "http://[::1]:" + std::to_string(server.port())},
+                      {"LIVE_SDKAPPID=88888888", "LIVE_IDENTIFIER=admin", "LIVE_SECRET_KEY=emulator-secret-key"});
+  CHECK(client.wait(10000) == 2);
+  const auto output = lines(client.readStdout());
+  REQUIRE(output.size() == 1);
+  CHECK(output[0]["transport"] == "connect");
+}

@@ -1,5 +1,5 @@
 // The client suite: each scenario resets the emulator, applies its setup, runs the adapter once
-// with the rooms to destroy (conformance/README.md, "Adapter protocol"), then judges the client by
+// with the rooms to destroy (docs/conformance.md, "The adapter protocol"), then judges the client by
 // what it reported and by what the emulator's journal says it sent.
 #include <fmt/format.h>
 #include <signal.h>
@@ -122,7 +122,7 @@ Sent toSent(const json& entry) {
   return sent;
 }
 
-// The shape every request must have (conformance/README.md, "What is checked").
+// The shape every request must have (docs/conformance.md, "The client suite").
 void checkShape(const Sent& sent, std::size_t index, std::vector<std::string>& problems) {
   const auto problem = [&](const std::string& text) {
     problems.push_back(fmt::format("request {}: {}", index + 1, text));

@@ -199,17 +199,18 @@ int main(int argc, char** argv) {
   common(server);
   server->add_option("--target", target_url,
                      "base URL of the implementation under test (it must serve the control API of "
-                     "conformance/README.md); without it, a live-emulator is started on a free port");
+                     "docs/conformance.md); without it, a live-emulator is started on a free port");
   auto* client = cli.add_subcommand("client", "run the client scenarios against a client through its adapter");
   common(client);
   client->add_option("--adapter", adapter.command,
                      "command run by /bin/sh once per scenario, with the room ids appended as arguments "
-                     "(conformance/README.md, \"Adapter protocol\")")
+                     "(docs/conformance.md, \"The adapter protocol\")")
       ->required();
   client->add_option("--adapter-timeout-ms", adapter.timeout_ms, "longest one adapter run may take")
       ->capture_default_str();
   client->add_option("--target", target_url, "base URL of a running live-emulator to use instead of starting one");
-  if (const auto exit_code = live::cli::parseCommandLine(cli, argc, argv, "live-conformance", LIVE_VERSION)) {
+  if (const auto exit_code = live::cli::parseCommandLine(cli, argc, argv, "live-conformance", LIVE_VERSION,
+                                                        "docs/conformance.md")) {
     return *exit_code;
   }
   if (target_url.rfind("http://", 0) != 0 && !target_url.empty()) {

@@ -181,7 +181,7 @@ std::vector<std::string> runCase(Target& target, const FixtureApps& apps, const 
   std::vector<std::string> failures;
   std::string problem;
   if (!target.control("POST", "/__emulator/reset", std::nullopt, 200, problem)) {
-    return {"setup: " + problem + " (the target must implement the control API: conformance/README.md)"};
+    return {"setup: " + problem + " (the target must implement the control API: docs/conformance.md)"};
   }
   if (test.contains("setup") &&
       !target.control("POST", "/__emulator/scenarios", test["setup"], 200, problem)) {

@@ -21,7 +21,7 @@ class Api {
   virtual std::string_view path() const = 0;  // "/v4/live_engine_http_srv/destroy_room"
   virtual std::uint32_t documentedRateLimit() const = 0;  // requests per second, per app
 
-  // The API's own body rule (destroy_room.md row 19), after the shared rows 1-18 passed and
+  // The API's own body rule (docs/destroy_room.md, row 19), after the shared rows 1-18 passed and
   // context.body holds parsed JSON. Fills what apply() needs.
   virtual std::optional<Outcome> checkBody(CallContext& context) const = 0;
   // The API's state checks and its effect (rows 20 onward), atomic with respect to other calls.

@@ -1,4 +1,4 @@
-// Rows 1-19 of destroy_room.md section 3. kSteps below is that table; keep them side by side.
+// Rows 1-19 of docs/destroy_room.md, "The check table". kSteps below is that table; keep them side by side.
 // Every ErrorInfo names the parameter or claim and what was expected.
 #include "domain/check_chain.h"
 
@@ -56,7 +56,7 @@ Parameter findParameter(const ApiCall& call, std::string_view name) {
   return parameter;
 }
 
-// A parameter given twice is ambiguous (chosen rule, destroy_room.md section 2).
+// A parameter given twice is ambiguous (chosen rule, docs/destroy_room.md, "Query parameters").
 std::optional<Outcome> rejectRepeated(const Parameter& parameter, std::string_view name) {
   if (!parameter.repeated()) return std::nullopt;
   return Outcome::reject(ErrorCode::kInvalidRequest,

@@ -1,4 +1,4 @@
-// The shared rows (1-18) of destroy_room.md section 3: routing, query parameters, app, UserSig,
+// The shared rows (1-18) of docs/destroy_room.md, "The check table": routing, query parameters, app, UserSig,
 // admin, rate limit, body JSON. They hold for every API of the family. Each row is one small
 // function; run() calls them in table order and the first failure decides the answer.
 #pragma once
@@ -17,7 +17,7 @@
 namespace live::domain {
 
 struct CheckOptions {
-  bool lenient_random = false;  // accept a missing `random` (destroy_room.md section 2)
+  bool lenient_random = false;  // accept a missing `random` (docs/destroy_room.md, "Query parameters")
 };
 
 class CheckChain {
@@ -40,7 +40,7 @@ class CheckChain {
  private:
   using Row = std::optional<Outcome> (CheckChain::*)(CallContext&) const;
   struct Step {
-    int row;  // the row number in destroy_room.md section 3
+    int row;  // the row number in docs/destroy_room.md, "The check table"
     Row check;
   };
   static const Step kSteps[];

@@ -1,5 +1,5 @@
 // The emulator's configuration: apps, initial rooms and rate limits, from a JSON file
-// (interfaces.md, "Configuration file") or the embedded default. Parsing is strict: an unknown
+// (docs/live-emulator.md, "Configuration file") or the embedded default. Parsing is strict: an unknown
 // key, a wrong type, a duplicate or a dangling reference is an error naming the field.
 #pragma once
 
@@ -32,7 +32,7 @@ struct EmulatorConfig {
   const App* findApp(SdkAppId sdkappid) const;
 };
 
-// The configuration used without --config (interfaces.md): app 88888888, key
+// The configuration used without --config (docs/live-emulator.md, "The embedded default"): app 88888888, key
 // "emulator-secret-key", root admin "administrator", App admin "admin", room "live-room".
 std::string_view embeddedDefaultConfigJson();
 EmulatorConfig embeddedDefaultConfig();

@@ -8,7 +8,7 @@
 
 using namespace live::domain;
 
-TEST_CASE("the embedded default is interfaces.md's") {
+TEST_CASE("the embedded default is the one docs/live-emulator.md describes") {
   const auto config = embeddedDefaultConfig();
   REQUIRE(config.apps.size() == 1);
   const App& app = config.apps[0];

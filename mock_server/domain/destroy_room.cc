@@ -1,4 +1,4 @@
-// destroy_room's own rows of destroy_room.md section 3 (19-22) and the removal itself. Rows 20-22
+// destroy_room's own rows of docs/destroy_room.md, "The check table" (19-22) and the removal itself. Rows 20-22
 // run under the app's room lock together with the removal, so two concurrent destroys of one room
 // see exactly one success.
 #include "domain/destroy_room.h"

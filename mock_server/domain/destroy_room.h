@@ -1,4 +1,4 @@
-// POST /v4/live_engine_http_srv/destroy_room: dissolve a live room (destroy_room.md).
+// POST /v4/live_engine_http_srv/destroy_room: dissolve a live room (docs/destroy_room.md).
 #pragma once
 
 #include "domain/api_catalog.h"

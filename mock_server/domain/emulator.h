@@ -59,7 +59,7 @@ class Emulator {
   Emulator(const Emulator&) = delete;
   Emulator& operator=(const Emulator&) = delete;
 
-  // Runs the checks of destroy_room.md section 3, consults the fault rules, runs the API's
+  // Runs the checks of docs/destroy_room.md, "The check table", consults the fault rules, runs the API's
   // operation, journals the call and returns the answer.
   // The call is kept in the journal, hence taken by value (move it in).
   ApiAnswer handle(ApiCall call);

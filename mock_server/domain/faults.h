@@ -1,4 +1,4 @@
-// Fault injection (interfaces.md, "A fault rule"): rules consulted, in the order added, for a call
+// Fault injection (docs/control-api.md, "Faults"): rules consulted, in the order added, for a call
 // that passed every check up to and including the body; the first match applies and is used up
 // after `count` matches.
 #pragma once

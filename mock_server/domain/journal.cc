@@ -1,4 +1,4 @@
-// Journal storage and its JSON form (interfaces.md: seq, time, method, path, query, body, usersig,
+// Journal storage and its JSON form (docs/control-api.md, "Journal": seq, time, method, path, query, body, usersig,
 // response, plus the fields that make filtering and debugging easy).
 #include "domain/journal.h"
 

@@ -1,4 +1,4 @@
-// The sliding-window rate limiter of destroy_room.md section 3 (row 17): a request of a key is
+// The sliding-window rate limiter of docs/destroy_room.md, "The check table" (row 17): a request of a key is
 // admitted at time t only if fewer than N requests of that key were admitted in (t - 1 s, t].
 // Driven by a Clock, so a frozen clock makes it exactly reproducible.
 #pragma once

@@ -1,4 +1,4 @@
-// --state-file: rooms that survive restarts (interfaces.md, live-emulator).
+// --state-file: rooms that survive restarts (docs/control-api.md, "State file").
 //
 // Design: an append-only log, one JSON record per line, fdatasync()ed before the change it records
 // takes effect, so before any answer that reports it. Appending costs one short write and one sync

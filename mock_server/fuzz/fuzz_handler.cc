@@ -1,5 +1,5 @@
 // libFuzzer target: the whole vendor-API request handler in process (query parsing, the check
-// chain of destroy_room.md section 3, faults, the room operation, the journal and the envelope).
+// chain of docs/destroy_room.md, "The check table", faults, the room operation, the journal and the envelope).
 //
 // Input: line 1 is the method, line 2 the request target (path and query), the rest the body. A
 // query value "@ID" for `usersig` is replaced by a valid UserSig for identifier ID, so the fuzzer

@@ -235,7 +235,7 @@ void installControlApi(httplib::Server& server, domain::Emulator& emulator, Cont
   // Anything else under /__emulator/: say what exists.
   const auto unknown = guarded([](const httplib::Request& request, httplib::Response& response) {
     fail(response, 404,
-         fmt::format("{} {} is not a control call; see the README's control API table",
+         fmt::format("{} {} is not a control call; see docs/control-api.md",
                      request.method, request.path));
   });
   routeEveryMethod(server, R"(/__emulator/.*)", unknown);

@@ -1,4 +1,4 @@
-// The control API under /__emulator/ (interfaces.md, "Control API"): our own API, so ordinary HTTP
+// The control API under /__emulator/ (docs/control-api.md): our own API, so ordinary HTTP
 // statuses and {"error": "..."} bodies that say what was wrong.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The control plane over HTTP: every call of the interfaces.md table, each fault kind, the journal,
+// The control plane over HTTP: every call of the docs/control-api.md table, each fault kind, the journal,
 // the clock, reset of every stateful part, scenarios, access and the request log.
 #include "http/control_api.h"
 

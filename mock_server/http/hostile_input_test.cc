@@ -1,4 +1,4 @@
-// Hostile input (issue 7, part 3): each attack with its documented answer (README, "Hostile
+// Hostile input (issue 7, part 3): each attack with its documented answer (docs/destroy_room.md, "Transport limits and hostile
 // input"), and after each one the server still serves a well-formed request.
 #include <zlib.h>
 

@@ -44,7 +44,7 @@ struct ServerSettings {
   // An idle keep-alive connection is closed after this long. Matches the library default, long
   // enough for a client's next call in a batch, short enough that abandoned sockets go away.
   std::time_t keep_alive_timeout_seconds = 5;
-  // Largest request body accepted (destroy_room.md: over 1 MiB gets HTTP 413).
+  // Largest request body accepted (docs/destroy_room.md: over 1 MiB gets HTTP 413).
   std::size_t max_body_bytes = 1024 * 1024;
   ControlAccess control;                 // --control-token
   LogFormat log_format = LogFormat::kNone;  // --log-format (the program defaults to text)

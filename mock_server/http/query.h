@@ -1,6 +1,6 @@
 // Query-string splitting that keeps every occurrence of a parameter. cpp-httplib's own parser
 // silently drops a repeated identical "name=value" pair, which would hide the ambiguity that
-// destroy_room.md section 2 answers with 60002.
+// docs/destroy_room.md, "Query parameters" answers with 60002.
 #pragma once
 
 #include <string>

@@ -1,4 +1,4 @@
-// destroy_room over HTTP: one test per row of destroy_room.md section 3 sending exactly that
+// destroy_room over HTTP: one test per row of docs/destroy_room.md, "The check table" sending exactly that
 // defect, precedence where two defects meet, and the transport rules (413, 414, 404).
 #include <catch2/catch.hpp>
 #include <functional>

@@ -1,4 +1,4 @@
-// TLSSigAPIv2 UserSig: generating, decoding and verifying, as ../shared/spec/usersig.md describes.
+// TLSSigAPIv2 UserSig: generating, decoding and verifying, as docs/usersig.md describes.
 // Pure functions, no state: safe to call from any thread.
 #pragma once
 
@@ -63,7 +63,7 @@ struct UserSigRequest {
 };
 
 // How to write the token. The default is what the official Python library writes; the other
-// switches reproduce the other official generators (see usersig.md) or deliberate damage for tests.
+// switches reproduce the other official generators (see docs/usersig.md) or deliberate damage for tests.
 struct UserSigDialect {
   int compression_level = -1;  // zlib level: -1 default ("eJ"), 1 ("eAE"), 0 stored ("eAEB")
   bool escape_slashes = false;      // PHP writes "/" as "\/"

@@ -1,4 +1,4 @@
-// UserSig: the vectors of usersig.md, every official dialect, and each way decoding can fail.
+// UserSig: the vectors of docs/usersig.md, every official dialect, and each way decoding can fail.
 #include "protocol/usersig.h"
 
 #include <zlib.h>
@@ -36,7 +36,7 @@ UserSigRequest firstRow() {
 
 }  // namespace
 
-TEST_CASE("signature test vectors from usersig.md") {
+TEST_CASE("signature test vectors from docs/usersig.md") {
   SECTION("row 1") {
     CHECK(userSigSignature(kFirstKey, userSigSignedText("xiaojun", 1400000000, 1700000000,
                                                         15552000)) ==

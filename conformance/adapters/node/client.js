@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// A live-conformance adapter in Node.js (conformance/README.md, "Adapter protocol"): destroys every
+// A live-conformance adapter in Node.js (docs/conformance.md, "The adapter protocol"): destroys every
 // room named on the command line through POST /v4/live_engine_http_srv/destroy_room and prints one
 // JSON line per room. Its UserSig comes from the vendor's official npm package tls-sig-api-v2, so a
 // passing run shows that official signatures are accepted and that the protocol works across
