@@ -1,8 +1,10 @@
-// App status as it stands now: configured statuses, overridable at run time (scenarios use it to
-// reproduce a disabled app or an expired package without another config file).
+// An app's run-time settings: its status and its response style as configured, overridable at run
+// time (scenarios use it to reproduce a disabled app, an expired package or the vendor's current
+// answer shape without another config file).
 #pragma once
 
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 
 #include "domain/model.h"
@@ -14,14 +16,29 @@ class AppStatusBoard final : public Resettable {
  public:
   explicit AppStatusBoard(ResetRegistry& registry) : Resettable(registry, "app_status") {}
 
-  AppStatus statusOf(const App& app) const {
+  struct Settings {
+    AppStatus status;
+    protocol::ResponseStyle response_style;
+  };
+  // Both settings in one look-up (row 10 of the check table takes both).
+  Settings settingsOf(const App& app) const {
     std::lock_guard lock(mutex_);
     const auto it = overrides_.find(app.sdkappid);
-    return it == overrides_.end() ? app.status : it->second;
+    Settings settings{app.status, app.response_style};
+    if (it != overrides_.end()) {
+      if (it->second.status) settings.status = *it->second.status;
+      if (it->second.response_style) settings.response_style = *it->second.response_style;
+    }
+    return settings;
   }
+  AppStatus statusOf(const App& app) const { return settingsOf(app).status; }
   void set(SdkAppId sdkappid, AppStatus status) {
     std::lock_guard lock(mutex_);
-    overrides_[sdkappid] = status;
+    overrides_[sdkappid].status = status;
+  }
+  void set(SdkAppId sdkappid, protocol::ResponseStyle style) {
+    std::lock_guard lock(mutex_);
+    overrides_[sdkappid].response_style = style;
   }
   void reset() override {
     std::lock_guard lock(mutex_);
@@ -29,8 +46,12 @@ class AppStatusBoard final : public Resettable {
   }
 
  private:
+  struct Override {
+    std::optional<AppStatus> status;
+    std::optional<protocol::ResponseStyle> response_style;
+  };
   mutable std::mutex mutex_;
-  std::unordered_map<SdkAppId, AppStatus> overrides_;  // guarded by mutex_
+  std::unordered_map<SdkAppId, Override> overrides_;  // guarded by mutex_
 };
 
 }  // namespace live::domain

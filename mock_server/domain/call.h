@@ -51,9 +51,11 @@ struct CallContext {
   std::optional<Instant> decided_at;  // row 17: the rate limiter's instant, the call's recorded time
   const Api* api = nullptr;          // row 1
   SdkAppId sdkappid = 0;             // rows 3-4
+  bool sdkappid_known = false;       // row 4 passed: `sdkappid` holds the request's
   std::string_view identifier;       // row 7
   std::string_view usersig;          // row 8
   const App* app = nullptr;          // row 9
+  protocol::ResponseStyle response_style = protocol::ResponseStyle::k2024;  // row 10
   std::shared_ptr<const protocol::UserSigClaims> claims;  // row 11
   std::string usersig_problem;       // why the UserSig did not decode or verify, for the journal
   nlohmann::json body;               // row 18

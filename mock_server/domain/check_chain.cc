@@ -137,6 +137,7 @@ std::optional<Outcome> CheckChain::sdkAppIdIsUint32(CallContext& context) const 
                     shown(sdkappid.value)));
   }
   context.sdkappid = *value;
+  context.sdkappid_known = true;
   return std::nullopt;
 }
 
@@ -211,7 +212,9 @@ std::optional<Outcome> CheckChain::appExists(CallContext& context) const {
 }
 
 std::optional<Outcome> CheckChain::appIsActive(CallContext& context) const {
-  switch (statuses_.statusOf(*context.app)) {
+  const auto settings = statuses_.settingsOf(*context.app);
+  context.response_style = settings.response_style;
+  switch (settings.status) {
     case AppStatus::kActive:
       return std::nullopt;
     case AppStatus::kDisabled:

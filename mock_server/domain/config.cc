@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <fstream>
 #include <initializer_list>
@@ -103,10 +105,20 @@ std::string withoutQuotedInput(std::string message) {
   return message;
 }
 
+// The vendor's names for the five counters, in the order its pages list them.
+constexpr std::array<std::pair<const char*, std::uint64_t RoomStatistic::*>, 5> kStatisticMembers{{
+    {"TotalViewers", &RoomStatistic::total_viewers},
+    {"TotalGiftsSent", &RoomStatistic::total_gifts_sent},
+    {"TotalGiftCoins", &RoomStatistic::total_gift_coins},
+    {"TotalUniqueGiftSenders", &RoomStatistic::total_unique_gift_senders},
+    {"TotalLikesReceived", &RoomStatistic::total_likes_received},
+}};
+
 Result<App> parseApp(const json& value, const std::string& path) {
   if (!value.is_object()) return expected(path, "an object", value);
   if (auto failure = checkKeys(value, path,
-                               {"sdkappid", "secret_key", "root_admin", "admins", "status"})) {
+                               {"sdkappid", "secret_key", "root_admin", "admins", "status",
+                                "response_style"})) {
     return *failure;
   }
   App app;
@@ -146,6 +158,11 @@ Result<App> parseApp(const json& value, const std::string& path) {
     if (!parsed) return expected(path + ".status", R"("active", "disabled" or "expired")", status);
     app.status = *parsed;
   }
+  if (value.contains("response_style")) {
+    auto style = readResponseStyle(value["response_style"], path + ".response_style");
+    if (!style) return Failure{style.error()};
+    app.response_style = style.value();
+  }
   return app;
 }
 
@@ -169,7 +186,8 @@ Result<RoomConfig> parseRoom(const json& value, const std::string& path,
                              const std::vector<App>& apps) {
   if (!value.is_object()) return expected(path, "an object", value);
   if (auto failure = checkKeys(value, path,
-                               {"sdkappid", "room_id", "owner", "type", "name", "create_time"})) {
+                               {"sdkappid", "room_id", "owner", "type", "name", "create_time",
+                                "statistic"})) {
     return *failure;
   }
   RoomConfig config;
@@ -217,7 +235,53 @@ Result<RoomConfig> parseRoom(const json& value, const std::string& path,
     room.create_time = static_cast<std::int64_t>(*seconds);
     config.has_create_time = true;
   }
+  if (value.contains("statistic")) {
+    auto statistic = parseStatistic(value["statistic"], path + ".statistic", {});
+    if (!statistic) return Failure{statistic.error()};
+    room.statistic = statistic.value();
+  }
   return config;
+}
+
+Result<protocol::ResponseStyle> readResponseStyle(const json& value, const std::string& path) {
+  const auto style = value.is_string() ? protocol::responseStyleFromString(value.get<std::string>())
+                                       : std::nullopt;
+  if (!style) return expected(path, R"("2024" or "current")", value);
+  return *style;
+}
+
+Result<RoomStatistic> parseStatistic(const json& value, const std::string& path,
+                                     RoomStatistic statistic) {
+  if (!value.is_object()) return expected(path, "an object of counters (TotalViewers, ...)", value);
+  for (const auto& [name, member] : value.items()) {
+    const auto known = std::find_if(kStatisticMembers.begin(), kStatisticMembers.end(),
+                                    [&](const auto& entry) { return name == entry.first; });
+    if (known == kStatisticMembers.end()) {
+      return Failure{fmt::format("{}.{}: unknown counter (expected TotalViewers, TotalGiftsSent, "
+                                 "TotalGiftCoins, TotalUniqueGiftSenders, TotalLikesReceived)",
+                                 path, name)};
+    }
+    const auto count = nonNegativeInteger(member);
+    if (!count) return expected(path + "." + name, "a non-negative integer", member);
+    statistic.*(known->second) = *count;
+  }
+  return statistic;
+}
+
+json statisticToJson(const RoomStatistic& statistic) {
+  json object = json::object();
+  for (const auto& [name, member] : kStatisticMembers) object[name] = statistic.*member;
+  return object;
+}
+
+std::string statisticResponseMembers(const RoomStatistic& statistic) {
+  std::string members = R"("Response":{"Statistic":{)";
+  for (std::size_t i = 0; i < kStatisticMembers.size(); ++i) {
+    members += fmt::format(R"({}"{}":{})", i == 0 ? "" : ",", kStatisticMembers[i].first,
+                           statistic.*(kStatisticMembers[i].second));
+  }
+  members += "}}";
+  return members;
 }
 
 Room roomAt(const RoomConfig& configured, Instant now) {
@@ -227,9 +291,10 @@ Room roomAt(const RoomConfig& configured, Instant now) {
 }
 
 json roomToJson(const Room& room) {
-  return json{{"sdkappid", room.sdkappid}, {"room_id", room.room_id},
-              {"owner", room.owner},       {"type", room.type},
-              {"name", room.name},         {"create_time", room.create_time}};
+  return json{{"sdkappid", room.sdkappid},       {"room_id", room.room_id},
+              {"owner", room.owner},             {"type", room.type},
+              {"name", room.name},               {"create_time", room.create_time},
+              {"statistic", statisticToJson(room.statistic)}};
 }
 
 Result<EmulatorConfig> parseConfig(std::string_view text) {

@@ -52,4 +52,15 @@ Room roomAt(const RoomConfig& configured, Instant now);
 // A room as the config and the control API write it, every field present.
 nlohmann::json roomToJson(const Room& room);
 
+// "2024" or "current" (an app's response_style, in the config and in scenarios).
+Result<protocol::ResponseStyle> readResponseStyle(const nlohmann::json& value, const std::string& path);
+// A room's counters by their vendor names; members absent from `value` keep their `statistic`
+// value. Unknown names and negative or non-integer counts are refused, naming the field.
+Result<RoomStatistic> parseStatistic(const nlohmann::json& value, const std::string& path,
+                                     RoomStatistic statistic);
+nlohmann::json statisticToJson(const RoomStatistic& statistic);
+// "Response":{"Statistic":{...}}, the members the current response style adds to a successful
+// destroy_room answer.
+std::string statisticResponseMembers(const RoomStatistic& statistic);
+
 }  // namespace live::domain

@@ -151,3 +151,24 @@ TEST_CASE("room objects round-trip through roomToJson") {
   REQUIRE(parsed.ok());
   CHECK(parsed.value().room == room);
 }
+
+TEST_CASE("response_style and a room's statistic: accepted, and refused naming the field") {
+  const auto config = parseConfig(R"({"apps": [{"sdkappid": 1, "secret_key": "k", "response_style": "current"}],
+      "rooms": [{"sdkappid": 1, "room_id": "r", "owner": "o", "statistic": {"TotalGiftCoins": 9}}]})");
+  REQUIRE(config.ok());
+  CHECK(config.value().apps[0].response_style == live::protocol::ResponseStyle::kCurrent);
+  CHECK(config.value().rooms[0].room.statistic.total_gift_coins == 9);
+  for (const auto& [text, field] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"apps": [{"sdkappid": 1, "secret_key": "k", "response_style": "2025"}]})",
+            "apps[0].response_style"},
+           {R"({"apps": [{"sdkappid": 1, "secret_key": "k"}], "rooms": [{"sdkappid": 1, "room_id": "r",
+              "owner": "o", "statistic": {"Viewers": 1}}]})",
+            "rooms[0].statistic.Viewers"},
+           {R"({"apps": [{"sdkappid": 1, "secret_key": "k"}], "rooms": [{"sdkappid": 1, "room_id": "r",
+              "owner": "o", "statistic": {"TotalViewers": -2}}]})",
+            "rooms[0].statistic.TotalViewers"}}) {
+    const auto refused = parseConfig(text);
+    REQUIRE_FALSE(refused.ok());
+    CHECK_THAT(refused.error(), Catch::Contains(field));
+  }
+}

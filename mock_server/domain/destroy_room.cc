@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "domain/config.h"
+
 namespace live::domain {
 
 using protocol::ErrorCode;
@@ -43,6 +45,7 @@ std::optional<Outcome> DestroyRoomApi::checkBody(CallContext& context) const {
 Outcome DestroyRoomApi::apply(const CallContext& context, RoomStore& rooms) const {
   const App& app = *context.app;
   std::optional<Outcome> refusal;
+  RoomStatistic statistic;
   const auto result = rooms.removeIf(app.sdkappid, context.room_id, [&](const Room& room) {
     // Row 21: only live rooms can be dissolved through this API.
     if (room.type != kLiveRoomType) {
@@ -61,11 +64,16 @@ Outcome DestroyRoomApi::apply(const CallContext& context, RoomStore& rooms) cons
                       context.identifier, room.room_id, room.owner, app.root_admin));
       return false;
     }
+    statistic = room.statistic;
     return true;
   });
   switch (result) {
-    case RoomStore::RemoveResult::kRemoved:
-      return Outcome::success();
+    case RoomStore::RemoveResult::kRemoved: {
+      // The dissolved room's counters; only the current response style sends them.
+      Outcome success = Outcome::success();
+      success.extra_members = statisticResponseMembers(statistic);
+      return success;
+    }
     case RoomStore::RemoveResult::kRefused:
       return *refusal;
     case RoomStore::RemoveResult::kAbsent:

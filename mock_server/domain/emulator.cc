@@ -86,7 +86,7 @@ ApiAnswer Emulator::handle(ApiCall call) {
   answer.envelope.request_id = issued.request_id;
   if (fault) injectFault(*fault, answer);
   if (answer.body.empty() && !answer.drop_connection) {
-    answer.body = protocol::serializeEnvelope(answer.envelope);
+    answer.body = protocol::serializeEnvelope(answer.envelope, responseStyleFor(context));
   }
   if (context.api != nullptr) answer.api = std::string(context.api->name());
   if (context.app != nullptr) answer.sdkappid = context.sdkappid;
@@ -118,6 +118,15 @@ ApiAnswer Emulator::handle(ApiCall call) {
   if (fault) entry.fault_id = fault->id;
   journal_.record(std::move(entry));
   return answer;
+}
+
+protocol::ResponseStyle Emulator::responseStyleFor(const CallContext& context) const {
+  // Row 10 read the app's style. A call that failed earlier answers in its app's style when the
+  // query named a configured app, and in the 2024 shape otherwise (chosen: the app, and so its
+  // style, is unknown).
+  if (context.app != nullptr || !context.sdkappid_known) return context.response_style;
+  const App* app = config_.findApp(context.sdkappid);
+  return app != nullptr ? app_statuses_.settingsOf(*app).response_style : context.response_style;
 }
 
 void Emulator::injectFault(const FaultRule& fault, ApiAnswer& answer) const {
@@ -160,6 +169,7 @@ void Emulator::apply(const ClockSetting& setting) {
 void Emulator::apply(const Scenario& scenario) {
   if (scenario.clock) apply(*scenario.clock);
   for (const auto& [sdkappid, status] : scenario.app_statuses) app_statuses_.set(sdkappid, status);
+  for (const auto& [sdkappid, style] : scenario.app_response_styles) app_statuses_.set(sdkappid, style);
   for (const auto& configured : scenario.rooms) rooms_->put(roomAt(configured, clock_.now()));
   for (const auto& rule : scenario.faults) faults_.add(rule);
 }

@@ -85,6 +85,7 @@ class Emulator {
 
  private:
   void injectFault(const FaultRule& fault, ApiAnswer& answer) const;
+  protocol::ResponseStyle responseStyleFor(const CallContext& context) const;
 
   const EmulatorConfig config_;
   const EmulatorOptions options_;

@@ -15,12 +15,18 @@ RoomStore::RoomStore(ResetRegistry& registry, const std::vector<App>& apps,
 
 RoomStore::Record RoomStore::toRecord(const Room& room) {
   return Record{room.owner, room.type, room.name == room.room_id ? std::string() : room.name,
-                room.create_time};
+                room.create_time,
+                room.statistic.isZero() ? nullptr : std::make_unique<RoomStatistic>(room.statistic)};
 }
 
 Room RoomStore::toRoom(SdkAppId sdkappid, const std::string& room_id, const Record& record) {
-  return Room{sdkappid,    room_id, record.owner, record.type,
-              record.name.empty() ? room_id : record.name, record.create_time};
+  return Room{sdkappid,
+              room_id,
+              record.owner,
+              record.type,
+              record.name.empty() ? room_id : record.name,
+              record.create_time,
+              record.statistic ? *record.statistic : RoomStatistic{}};
 }
 
 RoomStore::Shard* RoomStore::shardFor(SdkAppId sdkappid) const {

@@ -69,24 +69,36 @@ Result<Scenario> parseScenario(const json& value, const std::vector<App>& apps) 
       if (!setting) return Failure{setting.error()};
       scenario.clock = setting.value();
     } else if (key == "apps") {
-      if (!field.is_array()) return Failure{"apps: expected an array of {\"sdkappid\", \"status\"}"};
+      constexpr const char* kShape =
+          R"(: expected {"sdkappid": N, "status": "active"|"disabled"|"expired", )"
+          R"("response_style": "2024"|"current"} with status, response_style or both)";
+      if (!field.is_array()) return Failure{std::string("apps") + kShape};
       for (std::size_t i = 0; i < field.size(); ++i) {
         const std::string path = fmt::format("apps[{}]", i);
         const json& app = field[i];
-        if (!app.is_object() || app.size() != 2 || !app.contains("sdkappid") ||
-            !app.contains("status")) {
-          return Failure{path + R"(: expected {"sdkappid": N, "status": "active"|"disabled"|"expired"})"};
+        const bool has_status = app.is_object() && app.contains("status");
+        const bool has_style = app.is_object() && app.contains("response_style");
+        if (!app.is_object() || !app.contains("sdkappid") || (!has_status && !has_style) ||
+            app.size() != 1u + has_status + has_style) {
+          return Failure{path + kShape};
         }
         const auto id = nonNegativeInteger(app["sdkappid"]);
         const bool known = id && std::any_of(apps.begin(), apps.end(), [&](const App& configured) {
                              return configured.sdkappid == *id;
                            });
         if (!known) return Failure{path + ".sdkappid: expected the id of a configured app"};
-        const auto status =
-            app["status"].is_string() ? appStatusFromString(app["status"].get<std::string>())
-                                      : std::nullopt;
-        if (!status) return Failure{path + R"(.status: expected "active", "disabled" or "expired")"};
-        scenario.app_statuses.emplace_back(static_cast<SdkAppId>(*id), *status);
+        if (has_status) {
+          const auto status =
+              app["status"].is_string() ? appStatusFromString(app["status"].get<std::string>())
+                                        : std::nullopt;
+          if (!status) return Failure{path + R"(.status: expected "active", "disabled" or "expired")"};
+          scenario.app_statuses.emplace_back(static_cast<SdkAppId>(*id), *status);
+        }
+        if (has_style) {
+          auto style = readResponseStyle(app["response_style"], path + ".response_style");
+          if (!style) return Failure{style.error()};
+          scenario.app_response_styles.emplace_back(static_cast<SdkAppId>(*id), style.value());
+        }
       }
     } else {
       return Failure{fmt::format("(top level): unknown key \"{}\" (allowed: description, rooms, "

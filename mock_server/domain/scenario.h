@@ -30,6 +30,7 @@ struct Scenario {
   std::vector<FaultRule> faults;  // appended to the fault rules
   std::optional<ClockSetting> clock;
   std::vector<std::pair<SdkAppId, AppStatus>> app_statuses;
+  std::vector<std::pair<SdkAppId, protocol::ResponseStyle>> app_response_styles;
 };
 
 Result<Scenario> parseScenario(const nlohmann::json& value, const std::vector<App>& apps);

@@ -31,7 +31,13 @@ const json& header() {
   return value;
 }
 
-std::string putLine(const Room& room) { return json{{"put", roomToJson(room)}}.dump() + '\n'; }
+// A room's counters are written only when one is non-zero: most rooms have none, and such a line
+// reads the same in a build that predates them.
+std::string putLine(const Room& room) {
+  json object = roomToJson(room);
+  if (room.statistic.isZero()) object.erase("statistic");
+  return json{{"put", object}}.dump() + '\n';
+}
 
 std::string errorText(int error) { return std::strerror(error); }
 

@@ -172,3 +172,28 @@ TEST_CASE("the log is compacted as it grows, and stays correct") {
   CHECK(roomIds(StateFile::read(path, emulator.config().apps).value()) ==
         std::vector<std::string>{"a", "b", "last"});
 }
+
+TEST_CASE("a room's counters survive a restart, and rooms without counters are written without them") {
+  const auto path = tempPath("statistic.state");
+  {
+    Emulator emulator(twoRooms(), frozen());
+    auto file = StateFile::attach(path, emulator);
+    REQUIRE(file.ok());
+    const auto changed = emulator.rooms().modify(88888888, "a", [](Room& room) {
+      room.statistic.total_viewers = 12;
+      room.statistic.total_likes_received = 3;
+    });
+    REQUIRE(changed.has_value());
+  }
+  const std::string text = contents(path);
+  CHECK(text.find(R"("room_id":"b")") != std::string::npos);
+  CHECK(text.find(R"("statistic")") == text.rfind(R"("statistic")"));  // only room a's line has one
+  Emulator restarted(twoRooms(), frozen());
+  auto file = StateFile::attach(path, restarted);
+  REQUIRE(file.ok());
+  const auto rooms = restarted.rooms().list(88888888).value();
+  REQUIRE(rooms.size() == 2);
+  CHECK(rooms[0].statistic.total_viewers == 12);
+  CHECK(rooms[0].statistic.total_likes_received == 3);
+  CHECK(rooms[1].statistic.isZero());
+}

@@ -156,6 +156,28 @@ void installControlApi(httplib::Server& server, domain::Emulator& emulator, Cont
                 reply(response, 201, json{{"added", rooms.size()}});
               }));
 
+  // Sets some or all of a room's five counters ({"TotalViewers": 12, ...}); the others keep theirs.
+  server.Post(R"(/__emulator/rooms/([0-9]+)/(.+)/statistic)",
+              guarded([&emulator](const httplib::Request& request, httplib::Response& response) {
+                auto body = jsonBody(request, response);
+                if (!body) return;
+                // Validated before the room is touched, so a bad counter changes nothing.
+                if (auto checked = domain::parseStatistic(*body, "statistic", {}); !checked) {
+                  return fail(response, 400, checked.error());
+                }
+                const std::string id_text = request.matches[1];
+                const std::string room_id = request.matches[2];
+                const auto sdkappid = domain::parseDecimalUint32(id_text);
+                if (!sdkappid) return fail(response, 404, fmt::format("no app {} is configured", id_text));
+                const auto changed = emulator.rooms().modify(*sdkappid, room_id, [&](domain::Room& room) {
+                  room.statistic = domain::parseStatistic(*body, "statistic", room.statistic).value();
+                });
+                if (!changed) {
+                  return fail(response, 404, fmt::format("no room \"{}\" in app {}", room_id, *sdkappid));
+                }
+                reply(response, 200, domain::roomToJson(*changed));
+              }));
+
   server.Delete(R"(/__emulator/rooms/([0-9]+)/(.+))",
                 guarded([&emulator](const httplib::Request& request, httplib::Response& response) {
                   const std::string id_text = request.matches[1];

@@ -94,7 +94,9 @@ TEST_CASE("GET /__emulator/rooms lists an app's rooms, or all, unknown apps are 
   CHECK(roomIds(mine.body) == std::set<std::string>{"live-room", "second-room"});
   const auto room = mine.body["rooms"][0];
   CHECK(room == json{{"sdkappid", kApp}, {"room_id", "live-room"}, {"owner", "admin"},
-                     {"type", "Live"}, {"name", "live-room"}, {"create_time", kNow}});
+                     {"type", "Live"}, {"name", "live-room"}, {"create_time", kNow},
+                      {"statistic", {{"TotalViewers", 0}, {"TotalGiftsSent", 0}, {"TotalGiftCoins", 0},
+                                     {"TotalUniqueGiftSenders", 0}, {"TotalLikesReceived", 0}}}});
   CHECK(fixture.control("GET", "/__emulator/rooms").body["rooms"].size() == 3);
   CHECK(fixture.control("GET", "/__emulator/rooms?sdkappid=5").status == 404);
   const auto bad = fixture.control("GET", "/__emulator/rooms?sdkappid=abc");

@@ -48,16 +48,38 @@ void appendJsonString(std::string& out, std::string_view text) {
 
 }  // namespace
 
-std::string serializeEnvelope(const Envelope& envelope) {
+std::optional<ResponseStyle> responseStyleFromString(std::string_view text) {
+  if (text == "2024") return ResponseStyle::k2024;
+  if (text == "current") return ResponseStyle::kCurrent;
+  return std::nullopt;
+}
+
+std::string_view toString(ResponseStyle style) {
+  return style == ResponseStyle::kCurrent ? "current" : "2024";
+}
+
+std::string serializeEnvelope(const Envelope& envelope, ResponseStyle style) {
   std::string body;
   body.reserve(96 + envelope.error_info.size() + envelope.extra_members.size());
-  body += R"({"ActionStatus":")";
-  body += envelope.actionStatus();
-  body += R"(","ErrorInfo":)";
-  appendJsonString(body, envelope.error_info);
-  body += R"(,"ErrorCode":)";
+  if (style == ResponseStyle::k2024) {
+    body += R"({"ActionStatus":")";
+    body += envelope.actionStatus();
+    body += R"(","ErrorInfo":)";
+    appendJsonString(body, envelope.error_info);
+    body += R"(,"ErrorCode":)";
+    body += std::to_string(envelope.error_code);
+    body += R"(,"RequestId":)";
+    appendJsonString(body, envelope.request_id);
+    body += '}';
+    return body;
+  }
+  body += R"({"ErrorCode":)";
   body += std::to_string(envelope.error_code);
-  body += R"(,"RequestId":)";
+  body += R"(,"ErrorInfo":)";
+  appendJsonString(body, envelope.error_info);
+  body += R"(,"ActionStatus":")";
+  body += envelope.actionStatus();
+  body += R"(","RequestId":)";
   appendJsonString(body, envelope.request_id);
   if (!envelope.extra_members.empty()) {
     body += ',';

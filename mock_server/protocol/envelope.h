@@ -24,8 +24,18 @@ struct Envelope {
   std::string_view actionStatus() const { return ok() ? "OK" : "FAIL"; }
 };
 
-// Serialises in the seed's field order: ActionStatus, ErrorInfo, ErrorCode, RequestId.
-std::string serializeEnvelope(const Envelope& envelope);
+// The two shapes of the vendor's answer (docs/destroy_room.md, "The two response shapes").
+enum class ResponseStyle {
+  k2024,     // the 2024 page: ActionStatus, ErrorInfo, ErrorCode, RequestId; nothing else
+  kCurrent,  // the page from 2025-11 on: ErrorCode, ErrorInfo, ActionStatus, RequestId, then
+             // "Response" on success (and, chosen, the same order on failure)
+};
+std::optional<ResponseStyle> responseStyleFromString(std::string_view text);  // "2024", "current"
+std::string_view toString(ResponseStyle style);
+
+// Serialises in the style's member order. Extra members (the "Response" payload) are written only
+// in the current style: the 2024 page shows the four members alone.
+std::string serializeEnvelope(const Envelope& envelope, ResponseStyle style = ResponseStyle::k2024);
 
 // Parses a response body as the vendor sends it, in any field order. The failure names what is
 // missing or malformed; an ActionStatus that contradicts ErrorCode is a failure too.

@@ -110,3 +110,26 @@ TEST_CASE("parseUntrustedJson reads a flat {\"key\":\"value\"} body exactly as t
     if (fast.ok() && !reference.is_discarded()) CHECK(fast.value() == reference);
   }
 }
+
+TEST_CASE("the current style: ErrorCode first, Response after RequestId, and only in that style") {
+  Envelope envelope;
+  envelope.request_id = "Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720";
+  envelope.extra_members = R"("Response":{"Statistic":{"TotalViewers":1}})";
+  CHECK(serializeEnvelope(envelope, ResponseStyle::kCurrent) ==
+        R"({"ErrorCode":0,"ErrorInfo":"","ActionStatus":"OK","RequestId":"Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720","Response":{"Statistic":{"TotalViewers":1}}})");
+  // The 2024 page shows four members only.
+  CHECK(serializeEnvelope(envelope, ResponseStyle::k2024) ==
+        R"({"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0,"RequestId":"Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720"})");
+  envelope.extra_members.clear();
+  envelope.error_code = 100004;
+  envelope.error_info = "gone";
+  CHECK(serializeEnvelope(envelope, ResponseStyle::kCurrent) ==
+        R"({"ErrorCode":100004,"ErrorInfo":"gone","ActionStatus":"FAIL","RequestId":"Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720"})");
+  // Both parse back the same way.
+  const auto parsed = parseEnvelope(serializeEnvelope(envelope, ResponseStyle::kCurrent));
+  REQUIRE(parsed.ok());
+  CHECK(parsed.value().error_code == 100004);
+  CHECK(responseStyleFromString("current") == ResponseStyle::kCurrent);
+  CHECK(responseStyleFromString("2024") == ResponseStyle::k2024);
+  CHECK_FALSE(responseStyleFromString("Current").has_value());
+}
