@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 #include <pthread.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <thread>
@@ -117,6 +118,21 @@ int main(int argc, char** argv) {
   for (const auto& path : scenario_paths) {
     auto scenario = live::domain::loadScenarioFile(path, config.apps);
     if (!scenario) return fail(kExitConfig, scenario.error());
+    // Member events need a room: one of the config's, or one a start-up scenario adds.
+    for (std::size_t i = 0; i < scenario.value().members.size(); ++i) {
+      const auto& entry = scenario.value().members[i];
+      const auto names = [&](const live::domain::RoomConfig& room) {
+        return room.room.sdkappid == entry.sdkappid && room.room.room_id == entry.room_id;
+      };
+      bool found = std::any_of(config.rooms.begin(), config.rooms.end(), names);
+      for (const auto& earlier : options.scenarios) found = found || std::any_of(earlier.rooms.begin(), earlier.rooms.end(), names);
+      found = found || std::any_of(scenario.value().rooms.begin(), scenario.value().rooms.end(), names);
+      if (!found) {
+        return fail(kExitConfig, fmt::format("{}: members[{}].room_id: no room \"{}\" in app {} (add it "
+                                             "in the scenario's rooms)",
+                                             path, i, entry.room_id, entry.sdkappid));
+      }
+    }
     options.scenarios.push_back(std::move(scenario).value());
   }
   live::http::ServerSettings settings;

@@ -118,7 +118,7 @@ Result<App> parseApp(const json& value, const std::string& path) {
   if (!value.is_object()) return expected(path, "an object", value);
   if (auto failure = checkKeys(value, path,
                                {"sdkappid", "secret_key", "root_admin", "admins", "status",
-                                "response_style"})) {
+                                "response_style", "auto_dissolve"})) {
     return *failure;
   }
   App app;
@@ -162,6 +162,11 @@ Result<App> parseApp(const json& value, const std::string& path) {
     auto style = readResponseStyle(value["response_style"], path + ".response_style");
     if (!style) return Failure{style.error()};
     app.response_style = style.value();
+  }
+  if (value.contains("auto_dissolve")) {
+    auto rules = parseAutoDissolveRules(value["auto_dissolve"], path + ".auto_dissolve", app.auto_dissolve);
+    if (!rules) return Failure{rules.error()};
+    app.auto_dissolve = rules.value();
   }
   return app;
 }
@@ -248,6 +253,120 @@ Result<protocol::ResponseStyle> readResponseStyle(const json& value, const std::
                                        : std::nullopt;
   if (!style) return expected(path, R"("2024" or "current")", value);
   return *style;
+}
+
+namespace {
+
+// One rule of auto_dissolve: {"minutes": N} within [low, high], and "enabled" where it can be off.
+Result<bool> readRule(const json& value, const std::string& path, std::chrono::minutes low,
+                      std::chrono::minutes high, bool can_be_off, bool& enabled,
+                      std::chrono::minutes& minutes) {
+  if (!value.is_object()) return expected(path, "an object", value);
+  for (const auto& [key, member] : value.items()) {
+    if (key == "minutes") {
+      const auto number = nonNegativeInteger(member);
+      if (!number || *number < static_cast<std::uint64_t>(low.count()) ||
+          *number > static_cast<std::uint64_t>(high.count())) {
+        return expected(path + ".minutes",
+                        fmt::format("an integer number of minutes in {}..{}", low.count(), high.count()),
+                        member);
+      }
+      minutes = std::chrono::minutes(static_cast<std::int64_t>(*number));
+    } else if (key == "enabled" && can_be_off) {
+      if (!member.is_boolean()) return expected(path + ".enabled", "true or false", member);
+      enabled = member.get<bool>();
+    } else {
+      return Failure{fmt::format("{}.{}: unknown key (allowed: {})", path, key,
+                                 can_be_off ? "enabled, minutes" : "minutes; this rule cannot be turned off")};
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<AutoDissolveRules> parseAutoDissolveRules(const json& value, const std::string& path,
+                                                 AutoDissolveRules rules) {
+  using std::chrono::hours;
+  using std::chrono::minutes;
+  if (!value.is_object()) return expected(path, "an object (empty_room, owner_left, owner_heartbeat_lost)", value);
+  for (const auto& [key, rule] : value.items()) {
+    Result<bool> read = true;
+    bool always_on = true;
+    if (key == "empty_room") {
+      read = readRule(rule, path + ".empty_room", minutes(10), hours(24), false, always_on, rules.empty_room);
+    } else if (key == "owner_left") {
+      read = readRule(rule, path + ".owner_left", minutes(2), hours(12), true, rules.owner_left_enabled,
+                      rules.owner_left);
+    } else if (key == "owner_heartbeat_lost") {
+      read = readRule(rule, path + ".owner_heartbeat_lost", minutes(2), hours(12), true,
+                      rules.owner_heartbeat_lost_enabled, rules.owner_heartbeat_lost);
+    } else {
+      return Failure{fmt::format("{}.{}: unknown rule (allowed: empty_room, owner_left, "
+                                 "owner_heartbeat_lost)",
+                                 path, key)};
+    }
+    if (!read) return Failure{read.error()};
+  }
+  return rules;
+}
+
+Result<MemberEvents> parseMemberEvents(const json& value, const std::string& path,
+                                       const std::vector<std::string>& also_allowed) {
+  if (!value.is_object()) return expected(path, "an object (enter, leave, owner_heartbeat)", value);
+  MemberEvents events;
+  for (const auto& [key, member] : value.items()) {
+    if (std::find(also_allowed.begin(), also_allowed.end(), key) != also_allowed.end()) continue;
+    const std::string field = path + "." + key;
+    if (key == "enter" || key == "leave") {
+      if (!member.is_array()) return expected(field, "an array of member ids", member);
+      for (std::size_t i = 0; i < member.size(); ++i) {
+        const std::string item = fmt::format("{}[{}]", field, i);
+        const json& entry = member[i];
+        bool robot = false;
+        const json* id = &entry;
+        if (key == "enter" && entry.is_object()) {
+          // {"id": "bot-1", "robot": true}
+          for (const auto& [name, part] : entry.items()) {
+            if (name == "robot") {
+              if (!part.is_boolean()) return expected(item + ".robot", "true or false", part);
+              robot = part.get<bool>();
+            } else if (name != "id") {
+              return Failure{fmt::format("{}.{}: unknown key (allowed: id, robot)", item, name)};
+            }
+          }
+          if (!entry.contains("id")) return Failure{item + ".id: required"};
+          id = &entry["id"];
+        }
+        auto text = readNonEmptyString(*id, item);
+        if (!text) {
+          return key == "enter" ? expected(item, R"(a member id, or {"id": "...", "robot": true})", entry)
+                                : Failure{text.error()};
+        }
+        if (key == "enter") {
+          events.enter.emplace_back(std::move(text).value(), robot);
+        } else {
+          events.leave.push_back(std::move(text).value());
+        }
+      }
+    } else if (key == "owner_heartbeat") {
+      if (member != "lost" && member != "restored") {
+        return expected(field, R"("lost" or "restored")", member);
+      }
+      events.owner_heartbeat_lost = member == "lost";
+    } else {
+      return Failure{fmt::format("{}: unknown key (allowed: enter, leave, owner_heartbeat)", field)};
+    }
+  }
+  return events;
+}
+
+json autoDissolveRulesToJson(const AutoDissolveRules& rules) {
+  return json{{"empty_room", {{"minutes", rules.empty_room.count()}}},
+              {"owner_left", {{"enabled", rules.owner_left_enabled}, {"minutes", rules.owner_left.count()}}},
+              {"owner_heartbeat_lost",
+               {{"enabled", rules.owner_heartbeat_lost_enabled},
+                {"minutes", rules.owner_heartbeat_lost.count()}}}};
 }
 
 Result<RoomStatistic> parseStatistic(const json& value, const std::string& path,

@@ -59,6 +59,17 @@ Result<protocol::ResponseStyle> readResponseStyle(const nlohmann::json& value, c
 Result<RoomStatistic> parseStatistic(const nlohmann::json& value, const std::string& path,
                                      RoomStatistic statistic);
 nlohmann::json statisticToJson(const RoomStatistic& statistic);
+// An app's auto_dissolve object: {"empty_room": {"minutes": 30}, "owner_left": {"enabled": true,
+// "minutes": 10}, "owner_heartbeat_lost": {...}}; what it leaves out keeps its value in `rules`.
+// Minutes outside the documented (or chosen) ranges are refused, naming the field.
+Result<AutoDissolveRules> parseAutoDissolveRules(const nlohmann::json& value, const std::string& path,
+                                                 AutoDissolveRules rules);
+nlohmann::json autoDissolveRulesToJson(const AutoDissolveRules& rules);
+// {"enter": ["alice", {"id": "bot-1", "robot": true}], "leave": ["alice"], "owner_heartbeat":
+// "lost"|"restored"}, every key optional; keys in `also_allowed` are skipped (a scenario's sdkappid
+// and room_id).
+Result<MemberEvents> parseMemberEvents(const nlohmann::json& value, const std::string& path,
+                                       const std::vector<std::string>& also_allowed = {});
 // "Response":{"Statistic":{...}}, the members the current response style adds to a successful
 // destroy_room answer.
 std::string statisticResponseMembers(const RoomStatistic& statistic);

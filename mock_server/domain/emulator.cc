@@ -57,8 +57,12 @@ Emulator::Emulator(EmulatorConfig config, EmulatorOptions options)
 }
 
 ApiAnswer Emulator::handle(ApiCall call) {
+  const Instant now = clock_.now();
+  // Rooms that dissolved by themselves before this call are gone when it looks (one atomic load
+  // when none is due).
+  if (rooms_->anyDue(now)) dissolveDue(now);
   const auto issued = request_ids_.next();
-  CallContext context(call, clock_.now());
+  CallContext context(call, now);
   Outcome outcome;
   std::optional<FaultRule> fault;
   if (auto failure = checks_->run(context)) {
@@ -152,6 +156,47 @@ void Emulator::reset() {
   for (const auto& scenario : options_.scenarios) apply(scenario);
 }
 
+void Emulator::catchUp() {
+  const Instant now = clock_.now();
+  if (rooms_->anyDue(now)) dissolveDue(now);
+}
+
+void Emulator::dissolveDue(Instant now) {
+  for (auto& [room, dissolution] : rooms_->dissolveDue(now)) {
+    JournalEntry entry;
+    entry.seq = request_ids_.next().seq;
+    entry.time = dissolution.at;  // when it happened, not when it was noticed
+    entry.api = "destroy_room";
+    entry.sdkappid = room.sdkappid;
+    entry.room_id = room.room_id;
+    entry.http_status = 0;
+    entry.event = "DestroyBySystem";
+    entry.reason = std::string(toString(dissolution.reason));
+    journal_.record(std::move(entry));
+  }
+}
+
+std::optional<RoomStore::OccupancyView> Emulator::changeMembers(SdkAppId sdkappid,
+                                                                std::string_view room_id,
+                                                                const MemberEvents& events) {
+  catchUp();
+  return rooms_->changeMembers(sdkappid, room_id, events, clock_.now());
+}
+
+std::optional<std::string> Emulator::problemWith(const Scenario& scenario) const {
+  for (std::size_t i = 0; i < scenario.members.size(); ++i) {
+    const auto& entry = scenario.members[i];
+    const bool added = std::any_of(scenario.rooms.begin(), scenario.rooms.end(), [&](const RoomConfig& room) {
+      return room.room.sdkappid == entry.sdkappid && room.room.room_id == entry.room_id;
+    });
+    if (!added && !rooms_->occupancy(entry.sdkappid, entry.room_id)) {
+      return fmt::format("members[{}].room_id: no room \"{}\" in app {} (add it in the scenario's rooms)",
+                         i, entry.room_id, entry.sdkappid);
+    }
+  }
+  return std::nullopt;
+}
+
 void Emulator::apply(const ClockSetting& setting) {
   switch (setting.kind) {
     case ClockSetting::Kind::kFreezeAt:
@@ -164,14 +209,19 @@ void Emulator::apply(const ClockSetting& setting) {
       clock_.useRealTime();
       break;
   }
+  // A room whose time has come dissolves as the clock passes it.
+  catchUp();
 }
 
 void Emulator::apply(const Scenario& scenario) {
   if (scenario.clock) apply(*scenario.clock);
   for (const auto& [sdkappid, status] : scenario.app_statuses) app_statuses_.set(sdkappid, status);
   for (const auto& [sdkappid, style] : scenario.app_response_styles) app_statuses_.set(sdkappid, style);
+  for (const auto& [sdkappid, rules] : scenario.app_auto_dissolve) rooms_->setRules(sdkappid, rules);
   for (const auto& configured : scenario.rooms) rooms_->put(roomAt(configured, clock_.now()));
+  for (const auto& entry : scenario.members) changeMembers(entry.sdkappid, entry.room_id, entry.events);
   for (const auto& rule : scenario.faults) faults_.add(rule);
+  catchUp();
 }
 
 }  // namespace live::domain

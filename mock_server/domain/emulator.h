@@ -72,6 +72,17 @@ class Emulator {
 
   // Applies a scenario on top of the current state.
   void apply(const Scenario& scenario);
+  // Why `scenario` cannot be applied now (a member event for a room that neither exists nor is
+  // added by the scenario), or nullopt.
+  std::optional<std::string> problemWith(const Scenario& scenario) const;
+
+  // Dissolves, at the instant each was due, every room whose auto-dissolve time has come by the
+  // clock's now, journaling each (docs/control-api.md, "Occupancy and self-dissolving rooms").
+  // Calls and control calls do this first; so does every move of the clock.
+  void catchUp();
+  // Plays member events in a room at the clock's now.
+  std::optional<RoomStore::OccupancyView> changeMembers(SdkAppId sdkappid, std::string_view room_id,
+                                                        const MemberEvents& events);
   void apply(const ClockSetting& setting);
 
   const EmulatorConfig& config() const { return config_; }
@@ -85,6 +96,7 @@ class Emulator {
 
  private:
   void injectFault(const FaultRule& fault, ApiAnswer& answer) const;
+  void dissolveDue(Instant now);
   protocol::ResponseStyle responseStyleFor(const CallContext& context) const;
 
   const EmulatorConfig config_;

@@ -68,6 +68,12 @@ json journalEntryToJson(const JournalEntry& entry) {
            {"peer", entry.peer}};
   if (entry.body_truncated) out["body_truncated"] = true;
   if (entry.fault_id) out["fault_id"] = *entry.fault_id;
+  if (!entry.event.empty()) {
+    out["event"] = entry.event;
+    out["reason"] = entry.reason;
+    out["response"] = nullptr;  // nothing was asked, nothing answered
+    out["usersig"] = nullptr;
+  }
   return out;
 }
 

@@ -50,6 +50,10 @@ struct JournalEntry {
   bool dropped = false;
   std::int64_t delay_ms = 0;
   std::optional<std::uint64_t> fault_id;
+  // Set for what the emulator did by itself rather than answer a call: "DestroyBySystem" with its
+  // reason ("empty_room", "owner_left", "owner_heartbeat_lost"). Such an entry has no request.
+  std::string event;
+  std::string reason;
 };
 
 struct JournalFilter {

@@ -22,4 +22,16 @@ std::optional<AppStatus> appStatusFromString(std::string_view text) {
   return std::nullopt;
 }
 
+std::string_view toString(DissolveReason reason) {
+  switch (reason) {
+    case DissolveReason::kEmptyRoom:
+      return "empty_room";
+    case DissolveReason::kOwnerLeft:
+      return "owner_left";
+    case DissolveReason::kOwnerHeartbeatLost:
+      return "owner_heartbeat_lost";
+  }
+  return "empty_room";
+}
+
 }  // namespace live::domain

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,6 +20,28 @@ enum class AppStatus { kActive, kDisabled, kExpired };
 std::string_view toString(AppStatus status);
 std::optional<AppStatus> appStatusFromString(std::string_view text);
 
+// The vendor's rules for dissolving a live room by itself, per app (docs/control-api.md,
+// "Occupancy and self-dissolving rooms"). A room with a robot member never dissolves by itself.
+struct AutoDissolveRules {
+  // At least one member had entered, the room became empty, and nobody entered for this long.
+  // Documented: default 30 min, 10 min .. 24 h, cannot be turned off.
+  std::chrono::minutes empty_room{30};
+  // The owner left and did not come back for this long. Documented: off by default, 10 min,
+  // 2 min .. 12 h.
+  bool owner_left_enabled = false;
+  std::chrono::minutes owner_left{10};
+  // The owner's heartbeat was lost and not restored for this long. Documented default 10 min; that
+  // it is on by default, can be turned off, and ranges over 2 min .. 12 h is chosen.
+  bool owner_heartbeat_lost_enabled = true;
+  std::chrono::minutes owner_heartbeat_lost{10};
+
+  bool operator==(const AutoDissolveRules&) const = default;
+};
+
+// Why the system dissolved a room.
+enum class DissolveReason { kEmptyRoom, kOwnerLeft, kOwnerHeartbeatLost };
+std::string_view toString(DissolveReason reason);  // "empty_room", "owner_left", ...
+
 // An app as the vendor's console knows it. Immutable once configured.
 struct App {
   SdkAppId sdkappid = 0;
@@ -28,6 +51,7 @@ struct App {
   AppStatus status = AppStatus::kActive;
   // The shape of this app's answers (docs/destroy_room.md, "The two response shapes").
   protocol::ResponseStyle response_style = protocol::ResponseStyle::k2024;
+  AutoDissolveRules auto_dissolve;
 
   bool isRootAdmin(std::string_view identifier) const { return identifier == root_admin; }
   bool isAdmin(std::string_view identifier) const {
@@ -52,6 +76,14 @@ struct RoomStatistic {
 
   bool operator==(const RoomStatistic&) const = default;
   bool isZero() const { return *this == RoomStatistic{}; }
+};
+
+// What happens in a room, as the vendor's client SDKs would report it (membership is not driven by
+// REST); the control API and scenarios play these events.
+struct MemberEvents {
+  std::vector<std::pair<std::string, bool>> enter;  // member id, is a robot
+  std::vector<std::string> leave;
+  std::optional<bool> owner_heartbeat_lost;  // true: lost, false: restored
 };
 
 struct Room {

@@ -9,7 +9,11 @@ namespace live::domain {
 RoomStore::RoomStore(ResetRegistry& registry, const std::vector<App>& apps,
                      std::vector<Room> initial_rooms)
     : Resettable(registry, "rooms"), initial_rooms_(std::move(initial_rooms)) {
-  for (const auto& app : apps) shards_.emplace(app.sdkappid, std::make_unique<Shard>());
+  for (const auto& app : apps) {
+    auto shard = std::make_unique<Shard>();
+    shard->configured_rules = shard->rules = app.auto_dissolve;
+    shards_.emplace(app.sdkappid, std::move(shard));
+  }
   replaceAll(initial_rooms_);
 }
 
@@ -140,6 +144,172 @@ void RoomStore::compactIfWanted() {
   }
 }
 
-void RoomStore::reset() { replaceAll(initial_rooms_); }
+void RoomStore::reset() {
+  {
+    std::lock_guard lock(due_mutex_);
+    due_.clear();
+    next_due_.store(std::numeric_limits<std::int64_t>::max(), std::memory_order_release);
+  }
+  for (const auto& [sdkappid, shard] : shards_) {
+    std::lock_guard lock(shard->mutex);
+    shard->rules = shard->configured_rules;
+  }
+  replaceAll(initial_rooms_);
+}
+
+std::optional<RoomStore::Dissolution> RoomStore::dissolutionOf(const Occupancy& occupancy,
+                                                               const AutoDissolveRules& rules) {
+  for (const auto& [member, robot] : occupancy.members) {
+    if (robot) return std::nullopt;  // rooms with a robot member never dissolve by themselves
+  }
+  std::optional<Dissolution> earliest;
+  const auto consider = [&](const std::optional<Instant>& since, std::chrono::minutes after,
+                            DissolveReason reason) {
+    if (!since) return;
+    const Instant at = *since + after;
+    if (!earliest || at < earliest->at) earliest = Dissolution{at, reason};
+  };
+  if (occupancy.members.empty() && occupancy.had_members) {
+    consider(occupancy.empty_since, rules.empty_room, DissolveReason::kEmptyRoom);
+  }
+  if (rules.owner_left_enabled) consider(occupancy.owner_left_at, rules.owner_left, DissolveReason::kOwnerLeft);
+  if (rules.owner_heartbeat_lost_enabled) {
+    consider(occupancy.owner_heartbeat_lost_at, rules.owner_heartbeat_lost,
+             DissolveReason::kOwnerHeartbeatLost);
+  }
+  return earliest;
+}
+
+void RoomStore::schedule(Instant at, SdkAppId sdkappid, std::string_view room_id) {
+  std::lock_guard lock(due_mutex_);
+  due_.emplace(at, std::make_pair(sdkappid, std::string(room_id)));
+  next_due_.store(due_.begin()->first.time_since_epoch().count(), std::memory_order_release);
+}
+
+std::optional<RoomStore::OccupancyView> RoomStore::changeMembers(SdkAppId sdkappid,
+                                                                 std::string_view room_id,
+                                                                 const MemberEvents& events,
+                                                                 Instant now) {
+  Shard* shard = shardFor(sdkappid);
+  if (shard == nullptr) return std::nullopt;
+  std::unique_lock lock(shard->mutex);
+  const auto it = shard->rooms.find(room_id);
+  if (it == shard->rooms.end()) return std::nullopt;
+  Record& record = it->second;
+  if (!record.occupancy) record.occupancy = std::make_unique<Occupancy>();
+  Occupancy& occupancy = *record.occupancy;
+  std::uint64_t entries = 0;
+  for (const auto& [member, robot] : events.enter) {
+    if (!occupancy.members.emplace(member, robot).second) continue;  // already inside
+    ++entries;
+    occupancy.had_members = true;
+    occupancy.empty_since.reset();
+    if (member == record.owner) occupancy.owner_left_at.reset();
+  }
+  for (const auto& member : events.leave) {
+    if (occupancy.members.erase(member) == 0) continue;
+    if (member == record.owner) occupancy.owner_left_at = now;
+    if (occupancy.members.empty()) occupancy.empty_since = now;
+  }
+  if (events.owner_heartbeat_lost) {
+    occupancy.owner_heartbeat_lost_at =
+        *events.owner_heartbeat_lost ? std::optional<Instant>(now) : std::nullopt;
+  }
+  Room room = toRoom(sdkappid, it->first, record);
+  if (entries > 0) {
+    // TotalViewers counts room entries: one user entering N times counts N.
+    room.statistic.total_viewers += entries;
+    if (log_ != nullptr) log_->recordPut(room);
+    record.statistic = std::make_unique<RoomStatistic>(room.statistic);
+  }
+  OccupancyView view{room, occupancy, dissolutionOf(occupancy, shard->rules)};
+  lock.unlock();
+  if (view.dissolves) schedule(view.dissolves->at, sdkappid, room_id);
+  if (entries > 0) compactIfWanted();
+  return view;
+}
+
+std::optional<RoomStore::OccupancyView> RoomStore::occupancy(SdkAppId sdkappid,
+                                                             std::string_view room_id) const {
+  Shard* shard = shardFor(sdkappid);
+  if (shard == nullptr) return std::nullopt;
+  std::lock_guard lock(shard->mutex);
+  const auto it = shard->rooms.find(room_id);
+  if (it == shard->rooms.end()) return std::nullopt;
+  OccupancyView view{toRoom(sdkappid, it->first, it->second), {}, std::nullopt};
+  if (it->second.occupancy) {
+    view.occupancy = *it->second.occupancy;
+    view.dissolves = dissolutionOf(view.occupancy, shard->rules);
+  }
+  return view;
+}
+
+std::optional<AutoDissolveRules> RoomStore::rules(SdkAppId sdkappid) const {
+  Shard* shard = shardFor(sdkappid);
+  if (shard == nullptr) return std::nullopt;
+  std::lock_guard lock(shard->mutex);
+  return shard->rules;
+}
+
+void RoomStore::setRules(SdkAppId sdkappid, const AutoDissolveRules& rules) {
+  Shard* shard = shardFor(sdkappid);
+  if (shard == nullptr) return;
+  std::vector<std::pair<Instant, std::string>> due;
+  {
+    std::lock_guard lock(shard->mutex);
+    shard->rules = rules;
+    // Occupied rooms may come due sooner (or later: a stale entry is re-checked when due).
+    for (const auto& [room_id, record] : shard->rooms) {
+      if (!record.occupancy) continue;
+      if (const auto dissolution = dissolutionOf(*record.occupancy, rules)) {
+        due.emplace_back(dissolution->at, room_id);
+      }
+    }
+  }
+  for (const auto& [at, room_id] : due) schedule(at, sdkappid, room_id);
+}
+
+std::vector<RoomStore::Dissolved> RoomStore::dissolveDue(Instant now) {
+  std::vector<std::pair<SdkAppId, std::string>> candidates;
+  {
+    std::lock_guard lock(due_mutex_);
+    while (!due_.empty() && due_.begin()->first <= now) {
+      candidates.push_back(std::move(due_.begin()->second));
+      due_.erase(due_.begin());
+    }
+    next_due_.store(due_.empty() ? std::numeric_limits<std::int64_t>::max()
+                                 : due_.begin()->first.time_since_epoch().count(),
+                    std::memory_order_release);
+  }
+  std::vector<Dissolved> dissolved;
+  for (const auto& [sdkappid, room_id] : candidates) {
+    Shard* shard = shardFor(sdkappid);
+    std::unique_lock lock(shard->mutex);
+    const auto it = shard->rooms.find(room_id);
+    if (it == shard->rooms.end() || !it->second.occupancy) continue;  // gone, or re-created
+    const auto dissolution = dissolutionOf(*it->second.occupancy, shard->rules);
+    if (!dissolution) continue;
+    if (dissolution->at > now) {  // the occupancy or the rules changed: not yet
+      lock.unlock();
+      schedule(dissolution->at, sdkappid, room_id);
+      continue;
+    }
+    Room room = toRoom(sdkappid, it->first, it->second);
+    try {
+      if (log_ != nullptr) log_->recordRemove(sdkappid, room_id);
+    } catch (const std::exception&) {
+      // Not durable, so not done: tried again at the next look.
+      lock.unlock();
+      schedule(dissolution->at, sdkappid, room_id);
+      continue;
+    }
+    shard->rooms.erase(it);
+    dissolved.push_back({std::move(room), *dissolution});
+  }
+  std::sort(dissolved.begin(), dissolved.end(),
+            [](const Dissolved& a, const Dissolved& b) { return a.dissolution.at < b.dissolution.at; });
+  if (!dissolved.empty()) compactIfWanted();
+  return dissolved;
+}
 
 }  // namespace live::domain

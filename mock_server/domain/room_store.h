@@ -2,15 +2,19 @@
 // apps is fixed at construction, so finding an app's shard takes no lock.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "domain/clock.h"
 #include "domain/model.h"
 #include "domain/resettable.h"
 
@@ -56,6 +60,44 @@ class RoomStore final : public Resettable {
   template <class Change>
   std::optional<Room> modify(SdkAppId sdkappid, std::string_view room_id, Change&& change);
 
+  struct Occupancy {
+    std::map<std::string, bool, std::less<>> members;  // id -> is a robot
+    bool had_members = false;                         // someone has entered since the room began
+    std::optional<Instant> empty_since;
+    std::optional<Instant> owner_left_at;
+    std::optional<Instant> owner_heartbeat_lost_at;
+  };
+  struct Dissolution {
+    Instant at;
+    DissolveReason reason;
+  };
+  struct OccupancyView {
+    Room room;
+    Occupancy occupancy;
+    std::optional<Dissolution> dissolves;  // when and why the room will dissolve by itself
+  };
+  // Applies the events at `now`, in order: entries (each new one counts in TotalViewers), departures,
+  // then the owner's heartbeat. Returns the room afterwards, or nullopt for an unknown app or room.
+  std::optional<OccupancyView> changeMembers(SdkAppId sdkappid, std::string_view room_id,
+                                             const MemberEvents& events, Instant now);
+  std::optional<OccupancyView> occupancy(SdkAppId sdkappid, std::string_view room_id) const;
+
+  // The app's auto-dissolve rules in force (configured, or set by a scenario until reset).
+  std::optional<AutoDissolveRules> rules(SdkAppId sdkappid) const;
+  void setRules(SdkAppId sdkappid, const AutoDissolveRules& rules);
+
+  // True when some room may be due to dissolve by `now`: one atomic load, for the hot path.
+  bool anyDue(Instant now) const {
+    return now.time_since_epoch().count() >= next_due_.load(std::memory_order_acquire);
+  }
+  // Removes every room whose time to dissolve by itself has come by `now`, each recorded first like
+  // any removal, and returns them with when and why, earliest first.
+  struct Dissolved {
+    Room room;
+    Dissolution dissolution;
+  };
+  std::vector<Dissolved> dissolveDue(Instant now);
+
   // The app's rooms sorted by room_id, or nullopt for an unknown app.
   std::optional<std::vector<Room>> list(SdkAppId sdkappid) const;
   // Every room of every app, sorted by (sdkappid, room_id).
@@ -87,11 +129,19 @@ class RoomStore final : public Resettable {
     std::string name;
     std::int64_t create_time = 0;
     std::unique_ptr<RoomStatistic> statistic;
+    std::unique_ptr<Occupancy> occupancy;  // null until a member enters
   };
   struct Shard {
     mutable std::mutex mutex;
     std::unordered_map<std::string, Record, StringHash, std::equal_to<>> rooms;  // guarded by mutex
+    AutoDissolveRules configured_rules;  // immutable
+    AutoDissolveRules rules;             // guarded by mutex
   };
+  // When a room will dissolve by itself under `rules`, if ever.
+  static std::optional<Dissolution> dissolutionOf(const Occupancy& occupancy,
+                                                  const AutoDissolveRules& rules);
+  // Remembers that the room may be due at `at` (entries are re-checked when they come due).
+  void schedule(Instant at, SdkAppId sdkappid, std::string_view room_id);
 
   static Record toRecord(const Room& room);
   static Room toRoom(SdkAppId sdkappid, const std::string& room_id, const Record& record);
@@ -103,6 +153,13 @@ class RoomStore final : public Resettable {
   const std::vector<Room> initial_rooms_;
   std::unordered_map<SdkAppId, std::unique_ptr<Shard>> shards_;  // immutable after construction
   ChangeLog* log_ = nullptr;  // set before serving, then read-only
+
+  // Rooms that may dissolve by themselves, by time. An entry may be stale (the room was destroyed,
+  // or its occupancy changed): it is re-checked against the room when it comes due.
+  mutable std::mutex due_mutex_;
+  std::multimap<Instant, std::pair<SdkAppId, std::string>> due_;  // guarded by due_mutex_
+  // The earliest time in due_ (nanoseconds since the epoch), or the largest value when empty.
+  std::atomic<std::int64_t> next_due_{std::numeric_limits<std::int64_t>::max()};
 };
 
 template <class Allow>
@@ -133,7 +190,9 @@ std::optional<Room> RoomStore::modify(SdkAppId sdkappid, std::string_view room_i
   room.sdkappid = sdkappid;
   room.room_id = it->first;
   if (log_ != nullptr) log_->recordPut(room);
+  auto occupancy = std::move(it->second.occupancy);
   it->second = toRecord(room);
+  it->second.occupancy = std::move(occupancy);
   lock.unlock();
   compactIfWanted();
   return room;

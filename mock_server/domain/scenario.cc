@@ -71,15 +71,16 @@ Result<Scenario> parseScenario(const json& value, const std::vector<App>& apps) 
     } else if (key == "apps") {
       constexpr const char* kShape =
           R"(: expected {"sdkappid": N, "status": "active"|"disabled"|"expired", )"
-          R"("response_style": "2024"|"current"} with status, response_style or both)";
+          R"("response_style": "2024"|"current", "auto_dissolve": {...}} with at least one setting)";
       if (!field.is_array()) return Failure{std::string("apps") + kShape};
       for (std::size_t i = 0; i < field.size(); ++i) {
         const std::string path = fmt::format("apps[{}]", i);
         const json& app = field[i];
         const bool has_status = app.is_object() && app.contains("status");
         const bool has_style = app.is_object() && app.contains("response_style");
-        if (!app.is_object() || !app.contains("sdkappid") || (!has_status && !has_style) ||
-            app.size() != 1u + has_status + has_style) {
+        const bool has_rules = app.is_object() && app.contains("auto_dissolve");
+        if (!app.is_object() || !app.contains("sdkappid") || (!has_status && !has_style && !has_rules) ||
+            app.size() != 1u + has_status + has_style + has_rules) {
           return Failure{path + kShape};
         }
         const auto id = nonNegativeInteger(app["sdkappid"]);
@@ -87,6 +88,16 @@ Result<Scenario> parseScenario(const json& value, const std::vector<App>& apps) 
                              return configured.sdkappid == *id;
                            });
         if (!known) return Failure{path + ".sdkappid: expected the id of a configured app"};
+        const App& configured = *std::find_if(apps.begin(), apps.end(), [&](const App& candidate) {
+          return candidate.sdkappid == *id;
+        });
+        if (has_rules) {
+          // What the scenario leaves out keeps its configured value.
+          auto rules = parseAutoDissolveRules(app["auto_dissolve"], path + ".auto_dissolve",
+                                              configured.auto_dissolve);
+          if (!rules) return Failure{rules.error()};
+          scenario.app_auto_dissolve.emplace_back(configured.sdkappid, rules.value());
+        }
         if (has_status) {
           const auto status =
               app["status"].is_string() ? appStatusFromString(app["status"].get<std::string>())
@@ -100,9 +111,30 @@ Result<Scenario> parseScenario(const json& value, const std::vector<App>& apps) 
           scenario.app_response_styles.emplace_back(static_cast<SdkAppId>(*id), style.value());
         }
       }
+    } else if (key == "members") {
+      if (!field.is_array()) return Failure{"members: expected an array of {\"sdkappid\", \"room_id\", events}"};
+      for (std::size_t i = 0; i < field.size(); ++i) {
+        const std::string path = fmt::format("members[{}]", i);
+        const json& entry = field[i];
+        if (!entry.is_object() || !entry.contains("sdkappid") || !entry.contains("room_id")) {
+          return Failure{path + R"(: expected {"sdkappid": N, "room_id": "...", "enter": [...], "leave": [...]})"};
+        }
+        const auto id = nonNegativeInteger(entry["sdkappid"]);
+        const bool known = id && std::any_of(apps.begin(), apps.end(), [&](const App& configured) {
+                             return configured.sdkappid == *id;
+                           });
+        if (!known) return Failure{path + ".sdkappid: expected the id of a configured app"};
+        if (!entry["room_id"].is_string() || entry["room_id"].get_ref<const std::string&>().empty()) {
+          return Failure{path + ".room_id: expected a non-empty string"};
+        }
+        auto events = parseMemberEvents(entry, path, {"sdkappid", "room_id"});
+        if (!events) return Failure{events.error()};
+        scenario.members.push_back(
+            {static_cast<SdkAppId>(*id), entry["room_id"].get<std::string>(), std::move(events).value()});
+      }
     } else {
       return Failure{fmt::format("(top level): unknown key \"{}\" (allowed: description, rooms, "
-                                 "faults, clock, apps)",
+                                 "faults, clock, apps, members)",
                                  key)};
     }
   }

@@ -31,6 +31,14 @@ struct Scenario {
   std::optional<ClockSetting> clock;
   std::vector<std::pair<SdkAppId, AppStatus>> app_statuses;
   std::vector<std::pair<SdkAppId, protocol::ResponseStyle>> app_response_styles;
+  std::vector<std::pair<SdkAppId, AutoDissolveRules>> app_auto_dissolve;
+  // Member events, played in order after the rooms are added, at the scenario's clock.
+  struct RoomMembers {
+    SdkAppId sdkappid = 0;
+    std::string room_id;
+    MemberEvents events;
+  };
+  std::vector<RoomMembers> members;
 };
 
 Result<Scenario> parseScenario(const nlohmann::json& value, const std::vector<App>& apps);

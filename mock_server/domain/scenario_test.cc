@@ -51,7 +51,7 @@ TEST_CASE("every shipped scenario parses") {
     CHECK(loadScenarioFile(entry.path(), embeddedDefaultConfig().apps).ok());
     ++count;
   }
-  CHECK(count == 8);
+  CHECK(count == 10);
 }
 
 TEST_CASE("recipe: internal error then success") {
@@ -99,4 +99,56 @@ TEST_CASE("scenario app statuses accept an sdkappid however the JSON was built")
   const auto apps = embeddedDefaultConfig().apps;
   CHECK(parseScenario(nlohmann::json{{"apps", {{{"sdkappid", 88888888}, {"status", "disabled"}}}}}, apps).ok());
   CHECK_FALSE(parseScenario(nlohmann::json{{"apps", {{{"sdkappid", -1}, {"status", "disabled"}}}}}, apps).ok());
+}
+
+namespace {
+
+void advance(Emulator& emulator, double seconds) {
+  emulator.apply(ClockSetting{ClockSetting::Kind::kAdvance, seconds});
+}
+
+bool hasRoom(Emulator& emulator, const std::string& room_id) {
+  const auto rooms = emulator.rooms().list(88888888).value();
+  return std::any_of(rooms.begin(), rooms.end(), [&](const Room& room) { return room.room_id == room_id; });
+}
+
+const JournalEntry* systemEntry(const std::vector<JournalEntry>& entries) {
+  for (const auto& entry : entries) {
+    if (entry.event == "DestroyBySystem") return &entry;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("recipe: room emptied and dissolved by the system, at the instant its 30 minutes end") {
+  auto emulator = withScenario("room-emptied-dissolved-by-system.json");
+  advance(*emulator, 1799);
+  CHECK(hasRoom(*emulator, "party"));  // one second early: still there
+  CHECK(systemEntry(emulator->journal().entries()) == nullptr);
+  advance(*emulator, 1);
+  CHECK_FALSE(hasRoom(*emulator, "party"));  // the clock's move dissolved it, no call needed
+  const auto entries = emulator->journal().entries();
+  const auto* dissolved = systemEntry(entries);
+  REQUIRE(dissolved != nullptr);
+  CHECK(dissolved->reason == "empty_room");
+  CHECK(dissolved->room_id == "party");
+  CHECK(unixSeconds(dissolved->time) == kNow + 1800);  // when it happened
+  CHECK(emulator->handle(destroy("admin", "party", kNow + 1800)).envelope.error_code == 100004);
+}
+
+TEST_CASE("recipe: owner left, room dissolved after the app's owner-left time") {
+  auto emulator = withScenario("owner-left-dissolved.json");
+  advance(*emulator, 599);
+  CHECK(hasRoom(*emulator, "stage"));
+  advance(*emulator, 1);
+  CHECK_FALSE(hasRoom(*emulator, "stage"));
+  const auto* dissolved = systemEntry(emulator->journal().entries());
+  REQUIRE(dissolved != nullptr);
+  CHECK(dissolved->reason == "owner_left");
+  CHECK(emulator->handle(destroy("admin", "stage", kNow + 600)).envelope.error_code == 100004);
+  // Reset brings the room back, with its history, and the rule.
+  emulator->reset();
+  CHECK(hasRoom(*emulator, "stage"));
+  CHECK(emulator->rooms().rules(88888888)->owner_left_enabled);
 }

@@ -69,8 +69,8 @@ bool isLoopbackAddress(const std::string& address) {
 void installControlApi(httplib::Server& server, domain::Emulator& emulator, ControlAccess access,
                        ServerHealth health) {
   // Every control handler passes this gate first.
-  const auto guarded = [access](Handler handler) -> Handler {
-    return [access, handler](const httplib::Request& request, httplib::Response& response) {
+  const auto guarded = [access, &emulator](Handler handler) -> Handler {
+    return [access, handler, &emulator](const httplib::Request& request, httplib::Response& response) {
       if (access.token) {
         const std::string header = request.get_header_value("Authorization");
         const std::string expected = "Bearer " + *access.token;
@@ -87,6 +87,8 @@ void installControlApi(httplib::Server& server, domain::Emulator& emulator, Cont
                     "the control API answers loopback clients only; start the emulator with "
                     "--control-token to allow others");
       }
+      // Rooms whose time to dissolve by themselves has come are gone before any control call looks.
+      emulator.catchUp();
       handler(request, response);
     };
   };
@@ -155,6 +157,61 @@ void installControlApi(httplib::Server& server, domain::Emulator& emulator, Cont
                 if (!batch) return reply(response, 201, domain::roomToJson(rooms[0]));
                 reply(response, 201, json{{"added", rooms.size()}});
               }));
+
+  // Occupancy: members enter and leave, the owner's heartbeat is lost or restored (docs/control-api.md,
+  // "Occupancy and self-dissolving rooms").
+  const auto occupancyJson = [](const domain::RoomStore::OccupancyView& view) {
+    json members = json::array();
+    for (const auto& [id, robot] : view.occupancy.members) members.push_back({{"id", id}, {"robot", robot}});
+    const auto at = [](const std::optional<domain::Instant>& instant) {
+      return instant ? json(domain::unixSecondsFractional(*instant)) : json(nullptr);
+    };
+    return json{{"room", domain::roomToJson(view.room)},
+                {"members", members},
+                {"empty_since", view.occupancy.members.empty() ? at(view.occupancy.empty_since) : json(nullptr)},
+                {"owner_left_at", at(view.occupancy.owner_left_at)},
+                {"owner_heartbeat_lost_at", at(view.occupancy.owner_heartbeat_lost_at)},
+                {"dissolves_at", view.dissolves ? at(view.dissolves->at) : json(nullptr)},
+                {"dissolve_reason",
+                 view.dissolves ? json(std::string(domain::toString(view.dissolves->reason))) : json(nullptr)}};
+  };
+  server.Post(R"(/__emulator/rooms/([0-9]+)/(.+)/members)",
+              guarded([&emulator, occupancyJson](const httplib::Request& request, httplib::Response& response) {
+                auto body = jsonBody(request, response);
+                if (!body) return;
+                auto events = domain::parseMemberEvents(*body, "members");
+                if (!events) return fail(response, 400, events.error());
+                const std::string id_text = request.matches[1];
+                const std::string room_id = request.matches[2];
+                const auto sdkappid = domain::parseDecimalUint32(id_text);
+                if (!sdkappid) return fail(response, 404, fmt::format("no app {} is configured", id_text));
+                const auto view = emulator.changeMembers(*sdkappid, room_id, events.value());
+                if (!view) return fail(response, 404, fmt::format("no room \"{}\" in app {}", room_id, *sdkappid));
+                reply(response, 200, occupancyJson(*view));
+              }));
+  server.Get(R"(/__emulator/rooms/([0-9]+)/(.+)/members)",
+             guarded([&emulator, occupancyJson](const httplib::Request& request, httplib::Response& response) {
+               const std::string id_text = request.matches[1];
+               const std::string room_id = request.matches[2];
+               const auto sdkappid = domain::parseDecimalUint32(id_text);
+               if (!sdkappid) return fail(response, 404, fmt::format("no app {} is configured", id_text));
+               const auto view = emulator.rooms().occupancy(*sdkappid, room_id);
+               if (!view) return fail(response, 404, fmt::format("no room \"{}\" in app {}", room_id, *sdkappid));
+               reply(response, 200, occupancyJson(*view));
+             }));
+
+  // Each app's settings in force: status, response style, auto-dissolve rules.
+  server.Get("/__emulator/apps", guarded([&emulator](const httplib::Request&, httplib::Response& response) {
+               json apps = json::array();
+               for (const auto& app : emulator.config().apps) {
+                 const auto settings = emulator.appStatuses().settingsOf(app);
+                 apps.push_back({{"sdkappid", app.sdkappid},
+                                 {"status", domain::toString(settings.status)},
+                                 {"response_style", protocol::toString(settings.response_style)},
+                                 {"auto_dissolve", domain::autoDissolveRulesToJson(*emulator.rooms().rules(app.sdkappid))}});
+               }
+               reply(response, 200, json{{"apps", apps}});
+             }));
 
   // Sets some or all of a room's five counters ({"TotalViewers": 12, ...}); the others keep theirs.
   server.Post(R"(/__emulator/rooms/([0-9]+)/(.+)/statistic)",
@@ -246,6 +303,7 @@ void installControlApi(httplib::Server& server, domain::Emulator& emulator, Cont
                 if (!body) return;
                 auto scenario = domain::parseScenario(*body, emulator.config().apps);
                 if (!scenario) return fail(response, 400, scenario.error());
+                if (auto problem = emulator.problemWith(scenario.value())) return fail(response, 400, *problem);
                 emulator.apply(scenario.value());
                 reply(response, 200,
                       json{{"applied",
