@@ -62,6 +62,8 @@ int main(int argc, char** argv) {
   std::string control_token;
   std::string log_format = "text";
   std::string state_path;
+  std::string tls_cert;
+  std::string tls_key;
   cli.add_option("--host", host, "Address to listen on")->capture_default_str();
   cli.add_option("--port", port, "Port to listen on; 0 picks a free port")
       ->check(CLI::Range(0, 65535))
@@ -86,6 +88,12 @@ int main(int argc, char** argv) {
   cli.add_option("--state-file", state_path,
                  "Keep rooms across restarts in FILE: created from the config's rooms if missing, "
                  "the room state if present; every change is durable before it is answered");
+  auto* cert_option = cli.add_option("--tls-cert", tls_cert,
+                                     "Serve HTTPS with this PEM certificate chain (scripts/dev-cert makes "
+                                     "one); needs --tls-key");
+  auto* key_option = cli.add_option("--tls-key", tls_key, "The PEM private key of --tls-cert");
+  cert_option->needs(key_option);
+  key_option->needs(cert_option);
   cli.add_option("--log-format", log_format, "Request log on stderr: text, json or none")
       ->check(CLI::IsMember({"text", "json", "none"}))
       ->capture_default_str();
@@ -149,12 +157,14 @@ int main(int argc, char** argv) {
     if (!attached) return fail(kExitConfig, attached.error());
     state_file = std::move(attached).value();
   }
+  if (!tls_cert.empty()) settings.tls = live::http::ServerSettings::TlsFiles{tls_cert, tls_key};
   live::http::HttpServer server(emulator, settings);
+  if (const auto tls = server.loadTls(); !tls) return fail(kExitConfig, tls.error());
   const auto bound = server.bind(host, port);
   if (!bound) return fail(kExitUnavailable, bound.error());
 
   std::printf("live-emulator listening on %s\n",
-              live::protocol::baseUrl("http", host, bound.value()).c_str());
+              live::protocol::baseUrl(server.scheme(), host, bound.value()).c_str());
   std::fflush(stdout);
   printStartup(summary, emulator.rooms().size(), embedded_default);
 

@@ -121,6 +121,7 @@ struct LiveClient::Impl {
       }
     }
     auto client = std::make_unique<httplib::Client>(options.endpoint);
+    if (!options.ca_file.empty()) client->set_ca_cert_path(options.ca_file.c_str());
     client->set_tcp_nodelay(true);
     client->set_keep_alive(true);
     client->set_connection_timeout(options.connect_timeout);

@@ -32,7 +32,10 @@ struct RetryPolicy {
 };
 
 struct ClientOptions {
-  std::string endpoint;  // "http://host:port" (the region domain, or a local emulator)
+  std::string endpoint;  // "http://host:port" or "https://…" (the region domain, or a local emulator)
+  // For https: the PEM file of the certificate authorities to trust (a local emulator's, made by
+  // scripts/dev-cert); empty means the system's.
+  std::string ca_file;
   std::uint32_t sdkappid = 0;
   std::string identifier;  // an App admin account
   // Either a secret key (the client generates and caches UserSigs) or a provider of UserSigs.

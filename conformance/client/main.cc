@@ -45,6 +45,7 @@ struct Settings {
   std::string identifier;
   std::string secret_key;
   std::string usersig;
+  std::string ca_file;
 };
 
 CLI::Option* addSdkAppId(CLI::App* command, Settings& settings) {
@@ -63,6 +64,7 @@ int destroyRooms(const Settings& settings, std::vector<std::string> rooms, unsig
                  const live::client::ClientOptions& base) {
   live::client::ClientOptions options = base;
   options.endpoint = settings.endpoint;
+  options.ca_file = settings.ca_file;
   options.sdkappid = settings.sdkappid;
   options.identifier = settings.identifier;
   if (!settings.usersig.empty()) {
@@ -216,6 +218,11 @@ int main(int argc, char** argv) {
   destroy->add_option("--endpoint", settings.endpoint, "base URL, e.g. http://127.0.0.1:9000")
       ->envname("LIVE_ENDPOINT")
       ->required();
+  destroy->add_option("--ca-file", settings.ca_file,
+                      "for an https endpoint: PEM file of the certificate authorities to trust "
+                      "(default: the system's)")
+      ->envname("LIVE_CA_FILE")
+      ->check(CLI::ExistingFile);
   addSdkAppId(destroy, settings)->required();
   addIdentifier(destroy, settings)->required();
   auto* key = addSecretKey(destroy, settings);

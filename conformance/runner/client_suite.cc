@@ -41,10 +41,12 @@ AdapterRun runAdapter(const ClientAdapter& adapter, const std::string& endpoint,
                                         "live-conformance-adapter"};
   arguments.insert(arguments.end(), rooms.begin(), rooms.end());
   const auto started = std::chrono::steady_clock::now();
-  testing::ChildProcess child("/bin/sh", arguments,
-                              {"LIVE_ENDPOINT=" + endpoint, fmt::format("LIVE_SDKAPPID={}", kFixtureApp),
-                               std::string("LIVE_IDENTIFIER=") + kFixtureAdmin, "LIVE_SECRET_KEY=" + key,
-                               "LIVE_CONFORMANCE_STDERR=" + stderr_path.string()});
+  std::vector<std::string> environment = {
+      "LIVE_ENDPOINT=" + endpoint, fmt::format("LIVE_SDKAPPID={}", kFixtureApp),
+      std::string("LIVE_IDENTIFIER=") + kFixtureAdmin, "LIVE_SECRET_KEY=" + key,
+      "LIVE_CONFORMANCE_STDERR=" + stderr_path.string()};
+  if (!adapter.ca_file.empty()) environment.push_back("LIVE_CA_FILE=" + adapter.ca_file);
+  testing::ChildProcess child("/bin/sh", arguments, environment);
   const auto deadline = started + std::chrono::milliseconds(adapter.timeout_ms);
   std::string text;
   for (;;) {

@@ -194,6 +194,11 @@ int main(int argc, char** argv) {
                         "sent as \"Authorization: Bearer TOKEN\" with every control-API call, for a "
                         "target started with --control-token (also given to an emulator we start)")
         ->envname("LIVE_CONTROL_TOKEN");
+    command->add_option("--ca-file", adapter.ca_file,
+                        "for an https target: PEM file of the certificate authorities to trust (also "
+                        "given to the adapter as LIVE_CA_FILE)")
+        ->envname("LIVE_CA_FILE")
+        ->check(CLI::ExistingFile);
   };
   auto* server = cli.add_subcommand("server", "run the server fixtures against an implementation of the API");
   common(server);
@@ -213,8 +218,8 @@ int main(int argc, char** argv) {
                                                         "docs/conformance.md")) {
     return *exit_code;
   }
-  if (target_url.rfind("http://", 0) != 0 && !target_url.empty()) {
-    return fail(kExitUsage, fmt::format("--target \"{}\" must start with http://", target_url));
+  if (!target_url.empty() && target_url.rfind("http://", 0) != 0 && target_url.rfind("https://", 0) != 0) {
+    return fail(kExitUsage, fmt::format("--target \"{}\" must start with http:// or https://", target_url));
   }
 
   std::set<std::string> known;
@@ -245,7 +250,7 @@ int main(int argc, char** argv) {
   if (!server_mode) std::printf("adapter: %s\n", adapter.command.c_str());
   std::fflush(stdout);
 
-  Target target(target_url, control_token);
+  Target target(target_url, control_token, adapter.ca_file);
   const auto probe = target.sendControl("GET", "/__emulator/health", "", "");
   if (!probe.received) {
     return fail(kExitUnavailable, fmt::format("cannot reach {} ({})", target_url, probe.error));

@@ -50,6 +50,7 @@ void runServerSuite(Target& target, const FixtureApps& apps, const std::vector<F
 struct ClientAdapter {
   std::string command;  // run by /bin/sh with the room ids appended as arguments
   int timeout_ms = 30'000;
+  std::string ca_file;  // given to the adapter as LIVE_CA_FILE when set (an https target)
 };
 void runClientSuite(Target& emulator, const FixtureApps& apps, const ClientAdapter& adapter,
                     const std::vector<Fixture>& fixtures, const RunOptions& options, Report& report);

@@ -6,8 +6,9 @@
 
 namespace live::conformance {
 
-Target::Target(const std::string& url, std::string control_token)
+Target::Target(const std::string& url, std::string control_token, const std::string& ca_file)
     : url_(url), control_token_(std::move(control_token)), client_(std::make_unique<httplib::Client>(url)) {
+  if (!ca_file.empty()) client_->set_ca_cert_path(ca_file.c_str());
   client_->set_tcp_nodelay(true);
   client_->set_keep_alive(true);
   client_->set_connection_timeout(5);

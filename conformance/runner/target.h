@@ -23,7 +23,9 @@ class Target {
   // `url` is "http://host:port" (an IPv6 host in brackets). A `control_token` is sent as
   // "Authorization: Bearer TOKEN" with every control call, for an emulator started with
   // --control-token; vendor-API requests are sent without it, exactly as built.
-  explicit Target(const std::string& url, std::string control_token = {});
+  // An https `url` is checked against the certificate authorities in `ca_file` (PEM), or the
+  // system's when it is empty.
+  explicit Target(const std::string& url, std::string control_token = {}, const std::string& ca_file = {});
 
   HttpAnswer send(const std::string& method, const std::string& target, const std::string& body,
                   const std::string& content_type = "application/json");

@@ -52,21 +52,41 @@ bool ConnectionStream::is_readable() const {
   return hasBuffered() || waitFor(sock_, POLLIN, read_timeout_ms_);
 }
 
+ssize_t ConnectionStream::receive(char* into, std::size_t size) {
+  ssize_t received;
+  do {
+    received = ::recv(sock_, into, size, 0);
+  } while (received < 0 && errno == EINTR);
+  return received;
+}
+
+ssize_t ConnectionStream::send(const char* from, std::size_t size) {
+  ssize_t sent;
+  do {
+    sent = ::send(sock_, from, size, MSG_NOSIGNAL);
+  } while (sent < 0 && errno == EINTR);
+  return sent;
+}
+
+ssize_t TlsConnectionStream::receive(char* into, std::size_t size) {
+  const int count = static_cast<int>(std::min<std::size_t>(size, 1 << 30));
+  const int received = SSL_read(ssl_, into, count);
+  if (received > 0) return received;
+  return SSL_get_error(ssl_, received) == SSL_ERROR_ZERO_RETURN ? 0 : -1;
+}
+
+ssize_t TlsConnectionStream::send(const char* from, std::size_t size) {
+  const int count = static_cast<int>(std::min<std::size_t>(size, 1 << 30));
+  const int sent = SSL_write(ssl_, from, count);
+  return sent > 0 ? sent : -1;
+}
+
 bool ConnectionStream::is_writable() const { return waitFor(sock_, POLLOUT, write_timeout_ms_); }
 
 ssize_t ConnectionStream::read(char* ptr, size_t size) {
-  if (!hasBuffered()) {
-    if (size >= buffer_.size()) {  // a large read goes straight to the caller's memory
-      ssize_t received;
-      do {
-        received = ::recv(sock_, ptr, size, 0);
-      } while (received < 0 && errno == EINTR);
-      return received;
-    }
-    ssize_t received;
-    do {
-      received = ::recv(sock_, buffer_.data(), buffer_.size(), 0);
-    } while (received < 0 && errno == EINTR);
+  if (begin_ == end_) {
+    if (size >= buffer_.size()) return receive(ptr, size);  // a large read goes straight through
+    const ssize_t received = receive(buffer_.data(), buffer_.size());
     if (received <= 0) return received;  // 0: the peer closed; -1: timeout or error
     begin_ = 0;
     end_ = static_cast<std::size_t>(received);
@@ -77,13 +97,7 @@ ssize_t ConnectionStream::read(char* ptr, size_t size) {
   return static_cast<ssize_t>(taken);
 }
 
-ssize_t ConnectionStream::write(const char* ptr, size_t size) {
-  ssize_t sent;
-  do {
-    sent = ::send(sock_, ptr, size, MSG_NOSIGNAL);
-  } while (sent < 0 && errno == EINTR);
-  return sent;
-}
+ssize_t ConnectionStream::write(const char* ptr, size_t size) { return send(ptr, size); }
 
 void ConnectionStream::lookUpEndpoints() const {
   if (looked_up_) return;

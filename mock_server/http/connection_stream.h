@@ -1,11 +1,12 @@
-// One accepted TCP connection as cpp-httplib's Stream, for HttpServer's own keep-alive loop (see
-// http_server.h, "Serving and stopping"). Reads are buffered, so the library's byte-at-a-time
-// header parsing costs one recv per 4 KiB rather than one per byte; read and write timeouts are
-// the socket's own (SO_RCVTIMEO, SO_SNDTIMEO), so a read or a write costs one system call; the
-// endpoints are looked up once per connection, not once per request.
+// One accepted connection as cpp-httplib's Stream, for HttpServer's own keep-alive loop (see
+// http_server.h, "Serving and stopping"): plain TCP, or TLS over OpenSSL. Reads are buffered, so the
+// library's byte-at-a-time header parsing costs one receive per 4 KiB rather than one per byte;
+// read and write timeouts are the socket's own (SO_RCVTIMEO, SO_SNDTIMEO); the endpoints are looked
+// up once per connection, not once per request.
 #pragma once
 
 #include <httplib.h>
+#include <openssl/ssl.h>
 
 #include <array>
 #include <chrono>
@@ -14,13 +15,14 @@
 
 namespace live::http {
 
-class ConnectionStream final : public httplib::Stream {
+class ConnectionStream : public httplib::Stream {
  public:
   // Sets the socket's timeouts. Does not own `sock`.
   ConnectionStream(int sock, std::chrono::seconds read_timeout, std::chrono::seconds write_timeout);
 
-  // True when bytes of a next request are already buffered (a pipelined request).
-  bool hasBuffered() const { return begin_ < end_; }
+  // True when bytes of a next request are already here (a pipelined request, or TLS records
+  // OpenSSL has read and not yet handed over): the loop must not wait on the socket for them.
+  bool hasBuffered() const { return begin_ < end_ || pendingInTransport(); }
 
   bool is_readable() const override;
   bool is_writable() const override;
@@ -29,6 +31,12 @@ class ConnectionStream final : public httplib::Stream {
   void get_remote_ip_and_port(std::string& ip, int& port) const override;
   void get_local_ip_and_port(std::string& ip, int& port) const override;
   int socket() const override { return sock_; }
+
+ protected:
+  // Moves bytes of the connection: > 0 bytes, 0 at the peer's close, < 0 on timeout or error.
+  virtual ssize_t receive(char* into, std::size_t size);
+  virtual ssize_t send(const char* from, std::size_t size);
+  virtual bool pendingInTransport() const { return false; }
 
  private:
   void lookUpEndpoints() const;
@@ -44,6 +52,22 @@ class ConnectionStream final : public httplib::Stream {
   mutable int remote_port_ = 0;
   mutable std::string local_ip_;
   mutable int local_port_ = 0;
+};
+
+// The same over a TLS session that has completed its handshake. Does not own `ssl`.
+class TlsConnectionStream final : public ConnectionStream {
+ public:
+  TlsConnectionStream(SSL* ssl, int sock, std::chrono::seconds read_timeout,
+                      std::chrono::seconds write_timeout)
+      : ConnectionStream(sock, read_timeout, write_timeout), ssl_(ssl) {}
+
+ protected:
+  ssize_t receive(char* into, std::size_t size) override;
+  ssize_t send(const char* from, std::size_t size) override;
+  bool pendingInTransport() const override { return SSL_pending(ssl_) > 0; }
+
+ private:
+  SSL* const ssl_;
 };
 
 }  // namespace live::http

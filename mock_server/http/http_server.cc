@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -104,6 +106,45 @@ HttpServer::ConnectionServer::ConnectionServer() : stop_fd_(::eventfd(0, EFD_CLO
 
 HttpServer::ConnectionServer::~ConnectionServer() {
   if (stop_fd_ >= 0) ::close(stop_fd_);
+  if (tls_context != nullptr) SSL_CTX_free(tls_context);
+}
+
+namespace {
+
+std::string openSslError() {
+  const unsigned long code = ERR_get_error();
+  if (code == 0) return "unknown OpenSSL error";
+  char text[256];
+  ERR_error_string_n(code, text, sizeof(text));
+  ERR_clear_error();
+  return text;
+}
+
+}  // namespace
+
+Result<bool> HttpServer::loadTls() {
+  if (!settings_.tls) return true;
+  SSL_CTX* context = SSL_CTX_new(TLS_server_method());
+  if (context == nullptr) return Failure{"cannot create a TLS context: " + openSslError()};
+  SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION);
+  const auto& files = *settings_.tls;
+  if (SSL_CTX_use_certificate_chain_file(context, files.certificate.c_str()) != 1) {
+    SSL_CTX_free(context);
+    return Failure{fmt::format("--tls-cert {}: not a readable PEM certificate ({})", files.certificate,
+                               openSslError())};
+  }
+  if (SSL_CTX_use_PrivateKey_file(context, files.private_key.c_str(), SSL_FILETYPE_PEM) != 1) {
+    SSL_CTX_free(context);
+    return Failure{fmt::format("--tls-key {}: not a readable PEM private key ({})", files.private_key,
+                               openSslError())};
+  }
+  if (SSL_CTX_check_private_key(context) != 1) {
+    SSL_CTX_free(context);
+    return Failure{fmt::format("--tls-key {} is not the key of the certificate in {}", files.private_key,
+                               files.certificate)};
+  }
+  server_.tls_context = context;
+  return true;
 }
 
 bool HttpServer::ConnectionServer::widenBacklog(int backlog) {
@@ -126,8 +167,29 @@ void HttpServer::ConnectionServer::stopServing() {
 
 bool HttpServer::ConnectionServer::process_and_close_socket(int sock) {
   open_connections_.fetch_add(1);
-  ConnectionStream stream(sock, std::chrono::seconds(read_timeout_sec_),
-                          std::chrono::seconds(write_timeout_sec_));
+  const auto read_timeout = std::chrono::seconds(read_timeout_sec_);
+  const auto write_timeout = std::chrono::seconds(write_timeout_sec_);
+  bool ok = false;
+  if (tls_context == nullptr) {
+    ConnectionStream stream(sock, read_timeout, write_timeout);
+    ok = serveConnection(sock, stream);
+  } else if (SSL* ssl = SSL_new(tls_context)) {
+    // The stream sets the socket's timeouts first, so a client that never finishes its handshake
+    // is dropped after the read timeout.
+    TlsConnectionStream stream(ssl, sock, read_timeout, write_timeout);
+    if (SSL_set_fd(ssl, sock) == 1 && SSL_accept(ssl) == 1) {
+      ok = serveConnection(sock, stream);
+      SSL_shutdown(ssl);  // close_notify, without waiting for the client's
+    }
+    SSL_free(ssl);
+  }
+  ::shutdown(sock, SHUT_RDWR);
+  ::close(sock);
+  open_connections_.fetch_sub(1);
+  return ok;
+}
+
+bool HttpServer::ConnectionServer::serveConnection(int sock, ConnectionStream& stream) {
   const int idle_ms = static_cast<int>(keep_alive_timeout_sec_ * 1000);
   bool ok = true;
   for (std::size_t remaining = keep_alive_max_count_; remaining > 0; --remaining) {
@@ -148,9 +210,6 @@ bool HttpServer::ConnectionServer::process_and_close_socket(int sock) {
     ok = process_request(stream, close_after, closed, nullptr);
     if (!ok || closed) break;
   }
-  ::shutdown(sock, SHUT_RDWR);
-  ::close(sock);
-  open_connections_.fetch_sub(1);
   return ok;
 }
 

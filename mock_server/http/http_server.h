@@ -9,9 +9,12 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string_view>
 #include <string>
 
 #include "domain/emulator.h"
+#include "http/connection_stream.h"
 #include "http/control_api.h"
 #include "http/request_log.h"
 #include "protocol/result.h"
@@ -46,6 +49,13 @@ struct ServerSettings {
   std::time_t keep_alive_timeout_seconds = 5;
   // Largest request body accepted (docs/destroy_room.md: over 1 MiB gets HTTP 413).
   std::size_t max_body_bytes = 1024 * 1024;
+  // --tls-cert and --tls-key: serve HTTPS instead of HTTP (PEM files: the certificate chain, and its
+  // private key).
+  struct TlsFiles {
+    std::string certificate;
+    std::string private_key;
+  };
+  std::optional<TlsFiles> tls;
   ControlAccess control;                 // --control-token
   LogFormat log_format = LogFormat::kNone;  // --log-format (the program defaults to text)
 };
@@ -56,6 +66,12 @@ class HttpServer {
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
+
+  // Loads the TLS certificate and key of settings.tls, when there are any; the failure names the
+  // file and what is wrong with it. Call before bind().
+  Result<bool> loadTls();
+  // "http" or "https".
+  std::string_view scheme() const { return settings_.tls ? "https" : "http"; }
 
   // Binds and listens on host:port (port 0 picks a free one). Connections are accepted into the
   // kernel's backlog from here on, so callers may announce readiness right after. Returns the port.
@@ -93,7 +109,14 @@ class HttpServer {
 
    private:
     bool process_and_close_socket(int sock) override;
+    // The keep-alive loop, over a plain or a TLS stream.
+    bool serveConnection(int sock, ConnectionStream& stream);
 
+   public:
+    // Connections are served over TLS with this context when set (owned: freed with the server).
+    SSL_CTX* tls_context = nullptr;
+
+   private:
     std::once_flag stopped_;
     int stop_fd_ = -1;  // an eventfd, readable once stopServing() has run
     std::atomic<bool> stopping_{false};
