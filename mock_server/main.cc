@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
   std::string log_format = "text";
   std::string state_path;
   std::string tls_cert;
+  std::vector<std::string> allowed_hosts;
   std::string tls_key;
   cli.add_option("--host", host, "Address to listen on")->capture_default_str();
   cli.add_option("--port", port, "Port to listen on; 0 picks a free port")
@@ -88,6 +89,9 @@ int main(int argc, char** argv) {
   cli.add_option("--state-file", state_path,
                  "Keep rooms across restarts in FILE: created from the config's rooms if missing, "
                  "the room state if present; every change is durable before it is answered");
+  cli.add_option("--allow-host", allowed_hosts,
+                 "Also answer control calls whose Host is NAME (besides the bound address and "
+                 "localhost); repeatable");
   auto* cert_option = cli.add_option("--tls-cert", tls_cert,
                                      "Serve HTTPS with this PEM certificate chain (scripts/dev-cert makes "
                                      "one); needs --tls-key");
@@ -145,6 +149,8 @@ int main(int argc, char** argv) {
   }
   live::http::ServerSettings settings;
   if (!control_token.empty()) settings.control.token = control_token;
+  settings.control.bound_host = host;
+  settings.control.allowed_hosts = allowed_hosts;
   settings.log_format = *live::http::logFormatFromString(log_format);
   const bool embedded_default = config_path.empty();
   const auto summary = config;

@@ -51,8 +51,9 @@ HttpAnswer Target::sendWith(const std::string& method, const std::string& target
 std::optional<nlohmann::json> Target::control(const std::string& method, const std::string& path,
                                               const std::optional<nlohmann::json>& body,
                                               int expected_status, std::string& problem) {
-  const auto answer =
-      sendControl(method, path, body ? body->dump() : std::string(), body ? "application/json" : "");
+  // Every control call that changes state says it is JSON, body or not (docs/control-api.md, "Access").
+  const auto answer = sendControl(method, path, body ? body->dump() : std::string(),
+                                  body || method != "GET" ? "application/json" : "");
   if (!answer.received) {
     problem = fmt::format("{} {}: no answer ({})", method, path, answer.error);
     return std::nullopt;

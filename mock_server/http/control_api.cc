@@ -3,7 +3,11 @@
 #include "http/control_api.h"
 
 #include <fmt/format.h>
+#include <arpa/inet.h>
 #include <openssl/crypto.h>
+
+#include <algorithm>
+#include <cctype>
 
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -62,6 +66,76 @@ json clockJson(domain::EmulatorClock& clock) {
 
 }  // namespace
 
+namespace {
+
+std::string lowered(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+// The host name of a Host header value: "127.0.0.1:9000" -> "127.0.0.1", "[::1]:9000" -> "::1".
+std::string hostName(const std::string& host_header) {
+  if (!host_header.empty() && host_header.front() == '[') {
+    const auto close = host_header.find(']');
+    return close == std::string::npos ? host_header : host_header.substr(1, close - 1);
+  }
+  return lowered(host_header.substr(0, host_header.find(':')));
+}
+
+bool isIpAddress(const std::string& name) {
+  in6_addr v6{};
+  in_addr v4{};
+  return inet_pton(AF_INET, name.c_str(), &v4) == 1 || inet_pton(AF_INET6, name.c_str(), &v6) == 1;
+}
+
+bool isWildcard(const std::string& address) { return address == "0.0.0.0" || address == "::" || address.empty(); }
+
+bool changesState(const std::string& method) { return method != "GET" && method != "HEAD"; }
+
+}  // namespace
+
+std::optional<Refusal> refuseForeign(const httplib::Request& request, const ControlAccess& access) {
+  // A browser always sends Host; a request without one comes from no web page.
+  const std::string host_header = request.get_header_value("Host");
+  if (!host_header.empty()) {
+    const std::string name = hostName(host_header);
+    const bool allowed =
+        name == "localhost" || name == lowered(access.bound_host) ||
+        (isWildcard(access.bound_host) && isIpAddress(name)) ||
+        std::any_of(access.allowed_hosts.begin(), access.allowed_hosts.end(),
+                    [&](const std::string& allowed_name) { return lowered(allowed_name) == name; });
+    if (!allowed) {
+      return Refusal{403, fmt::format("the control API refuses Host \"{}\": it answers requests for the "
+                                      "bound address ({}) and localhost{}, so that no web page can reach "
+                                      "it by DNS rebinding; start the emulator with --allow-host {} to "
+                                      "allow that name",
+                                      host_header, access.bound_host,
+                                      isWildcard(access.bound_host) ? " and IP addresses" : "", name)};
+    }
+  }
+  if (request.has_header("Origin")) {
+    const std::string origin = request.get_header_value("Origin");
+    const std::string own = access.scheme + "://" + lowered(host_header);
+    if (host_header.empty() || lowered(origin) != own) {
+      return Refusal{403, fmt::format("the control API refuses calls from web pages of other origins "
+                                      "(Origin: {}); it answers its own pages ({}) and clients that "
+                                      "send no Origin, such as curl, SDKs and test code",
+                                      origin, host_header.empty() ? "none without a Host" : own)};
+    }
+  }
+  if (changesState(request.method)) {
+    const std::string type = request.get_header_value("Content-Type");
+    if (lowered(type.substr(0, type.find(';'))) != "application/json") {
+      return Refusal{415, fmt::format("a control call that changes state needs \"Content-Type: "
+                                      "application/json\" (found {}), even without a body; web pages' "
+                                      "plain form posts cannot send it",
+                                      type.empty() ? "none" : "\"" + type + "\"")};
+    }
+  }
+  return std::nullopt;
+}
+
 bool isLoopbackAddress(const std::string& address) {
   return address.rfind("127.", 0) == 0 || address == "::1" || address.rfind("::ffff:127.", 0) == 0;
 }
@@ -71,6 +145,9 @@ void installControlApi(httplib::Server& server, domain::Emulator& emulator, Cont
   // Every control handler passes this gate first.
   const auto guarded = [access, &emulator](Handler handler) -> Handler {
     return [access, handler, &emulator](const httplib::Request& request, httplib::Response& response) {
+      if (const auto refusal = refuseForeign(request, access)) {
+        return fail(response, refusal->status, refusal->message);
+      }
       if (access.token) {
         const std::string header = request.get_header_value("Authorization");
         const std::string expected = "Bearer " + *access.token;

@@ -51,10 +51,8 @@ struct Fixture {
     request.method = method;
     request.path = path;
     request.headers = headers;
-    if (!body.is_null()) {
-      request.body = body.is_string() ? body.get<std::string>() : body.dump();
-      request.set_header("Content-Type", "application/json");
-    }
+    if (!body.is_null()) request.body = body.is_string() ? body.get<std::string>() : body.dump();
+    if (!body.is_null() || method != "GET") request.set_header("Content-Type", "application/json");
     auto result = client->send(request);
     Control answer;
     if (!result) return answer;
@@ -496,4 +494,98 @@ TEST_CASE("POST /__emulator/rooms: an sdkappid outside uint32 is a 400 naming th
   CHECK(answer.status == 400);
   CHECK_THAT(answer.body["error"].get<std::string>(), Catch::Contains("room.sdkappid"));
   CHECK(fixture.control("DELETE", "/__emulator/rooms/99999999999/live-room").status == 404);
+}
+
+TEST_CASE("no web page can drive the control API: a foreign Origin is refused, with the reason") {
+  Fixture fixture;
+  const std::string own = "http://127.0.0.1:" + std::to_string(fixture.server.port());
+  // The attack: a plain cross-origin form post installing a fault.
+  httplib::Request attack;
+  attack.method = "POST";
+  attack.path = "/__emulator/faults";
+  attack.body = R"({"api":"destroy_room","action":{"error_code":100001}})";
+  attack.set_header("Content-Type", "text/plain");
+  attack.set_header("Origin", "http://evil.example");
+  const auto refused = fixture.client->send(attack);
+  REQUIRE(refused);
+  CHECK(refused->status == 403);
+  CHECK_THAT(refused->body, Catch::Contains("Origin: http://evil.example"));
+  CHECK(fixture.control("GET", "/__emulator/faults").body["faults"].empty());
+  // Reading is refused too, and so is the "null" origin of sandboxed pages and files.
+  for (const char* origin : {"http://evil.example", "null", "http://127.0.0.1:1"}) {
+    CHECK(fixture.control("GET", "/__emulator/requests", nullptr, {{"Origin", origin}}).status == 403);
+  }
+  // The emulator's own pages, and clients that send no Origin, are served.
+  CHECK(fixture.control("GET", "/__emulator/requests", nullptr, {{"Origin", own}}).status == 200);
+  CHECK(fixture.control("POST", "/__emulator/faults", json{{"api", "destroy_room"}, {"action", {{"error_code", 100001}}}},
+                        {{"Origin", own}})
+            .status == 201);
+}
+
+TEST_CASE("no DNS-rebinding page can read it: a Host that is not ours is refused, --allow-host admits one") {
+  Fixture fixture;
+  const std::string port = std::to_string(fixture.server.port());
+  const auto rooms_with_host = [&](Fixture& target, const std::string& host) {
+    return target.control("GET", "/__emulator/rooms", nullptr, {{"Host", host}});
+  };
+  const auto refused = rooms_with_host(fixture, "attacker.example:" + port);
+  CHECK(refused.status == 403);
+  CHECK_THAT(refused.body["error"].get<std::string>(), Catch::Contains("--allow-host attacker.example"));
+  CHECK(rooms_with_host(fixture, "10.1.2.3:" + port).status == 403);  // not the bound address
+  CHECK(rooms_with_host(fixture, "localhost:" + port).status == 200);
+  CHECK(rooms_with_host(fixture, "LocalHost:" + port).status == 200);
+  CHECK(rooms_with_host(fixture, "127.0.0.1:" + port).status == 200);
+
+  http::ServerSettings settings;
+  settings.control.allowed_hosts = {"emulator.ci.internal"};
+  Fixture allowing(frozen(), settings);
+  CHECK(rooms_with_host(allowing, "emulator.ci.internal:" + port).status == 200);
+  CHECK(rooms_with_host(allowing, "other.ci.internal:" + port).status == 403);
+  // Bound to every address (a CI service): any IP address is ours, names still need --allow-host.
+  settings.control.bound_host = "0.0.0.0";
+  Fixture wildcard(frozen(), settings);
+  CHECK(rooms_with_host(wildcard, "10.1.2.3:" + port).status == 200);
+  CHECK(rooms_with_host(wildcard, "[::1]:" + port).status == 200);
+  CHECK(rooms_with_host(wildcard, "attacker.example").status == 403);
+}
+
+TEST_CASE("a control call that changes state needs Content-Type: application/json, body or not") {
+  Fixture fixture;
+  for (const auto& [method, path, type] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"POST", "/__emulator/faults", "text/plain"},
+           {"POST", "/__emulator/faults", "application/x-www-form-urlencoded"},
+           {"POST", "/__emulator/reset", ""},
+           {"DELETE", "/__emulator/faults", ""},
+           {"DELETE", "/__emulator/rooms/88888888/live-room", "multipart/form-data; boundary=x"}}) {
+    httplib::Request request;
+    request.method = method;
+    request.path = path;
+    if (method == "POST") request.body = R"({"api":"destroy_room","action":{"error_code":100001}})";
+    if (!type.empty()) request.set_header("Content-Type", type);
+    const auto answer = fixture.client->send(request);
+    REQUIRE(answer);
+    CHECK(answer->status == 415);
+    CHECK_THAT(answer->body, Catch::Contains("application/json"));
+  }
+  CHECK(fixture.control("GET", "/__emulator/faults").body["faults"].empty());
+  CHECK(fixture.server.emulator().rooms().list(kApp)->size() == 2);  // nothing was deleted
+  // With a charset it is still JSON.
+  CHECK(fixture.control("POST", "/__emulator/reset", nullptr, {{"Content-Type", "application/json; charset=utf-8"}})
+            .status == 200);
+}
+
+TEST_CASE("the vendor API is unchanged: server-to-server clients send no Origin, any Host") {
+  Fixture fixture;
+  auto request = testing::destroyRoomRequest(kApp, "admin", kKey, "live-room", kNow);
+  httplib::Request raw;
+  raw.method = "POST";
+  raw.path = request.target();
+  raw.body = R"({"RoomId":"live-room"})";
+  raw.set_header("Content-Type", "text/plain");
+  raw.set_header("Origin", "http://evil.example");
+  raw.set_header("Host", "console.tim.qq.com");
+  const auto answer = fixture.client->send(raw);
+  REQUIRE(answer);
+  CHECK(answer->status == 200);
+  CHECK_THAT(answer->body, Catch::Contains(R"("ErrorCode":0)"));
 }

@@ -68,6 +68,7 @@ std::string tooLargeEnvelope(std::size_t limit) {
 
 HttpServer::HttpServer(domain::Emulator& emulator, ServerSettings settings)
     : emulator_(emulator), settings_(settings), log_(settings.log_format) {
+  if (settings_.tls) settings_.control.scheme = "https";
   server_.set_tcp_nodelay(true);
   server_.set_keep_alive_max_count(settings_.keep_alive_max_requests);
   server_.set_keep_alive_timeout(settings_.keep_alive_timeout_seconds);
