@@ -20,7 +20,8 @@ RoomStore::RoomStore(ResetRegistry& registry, const std::vector<App>& apps,
 RoomStore::Record RoomStore::toRecord(const Room& room) {
   return Record{room.owner, room.type, room.name == room.room_id ? std::string() : room.name,
                 room.create_time,
-                room.statistic.isZero() ? nullptr : std::make_unique<RoomStatistic>(room.statistic)};
+                room.statistic.isZero() ? nullptr : std::make_unique<RoomStatistic>(room.statistic),
+                nullptr};
 }
 
 Room RoomStore::toRoom(SdkAppId sdkappid, const std::string& room_id, const Record& record) {
