@@ -144,3 +144,32 @@ TEST_CASE("a burst of 200 connections is accepted at once, not after SYN retrans
   for (int i = 0; i < 200; ++i) burst.push_back(std::make_unique<testing::RawSocket>(server.port()));
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(900));
 }
+
+TEST_CASE("stopping: a request already received is answered, with Connection: close, then the connection closes") {
+  testing::TestServer server(manyRooms(2), frozenWithoutLimit());
+  // The first call is held 300 ms by a delay fault; the second is pipelined behind it, so it has
+  // arrived when the stop comes.
+  domain::FaultRule delay;
+  delay.api = "destroy_room";
+  delay.room_id = "room-0";
+  delay.action.delay = std::chrono::milliseconds(300);
+  server.emulator().faults().add(delay);
+  const auto request = [](const std::string& room) {
+    const auto built = testing::destroyRoomRequest(88888888, "admin", "emulator-secret-key", room, kNow);
+    const std::string body = "{\"RoomId\":\"" + room + "\"}";
+    return "POST " + built.target() + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+           "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  };
+  testing::RawSocket socket(server.port());
+  socket.send(request("room-0") + request("room-1"));
+  // The journal has the first call once its delay has begun: wait for it there, not by sleeping.
+  for (int i = 0; i < 100000 && server.emulator().journal().entries().empty(); ++i) std::this_thread::yield();
+  REQUIRE_FALSE(server.emulator().journal().entries().empty());
+  server.stop();
+  const std::string first = socket.readResponse(5000);
+  CHECK_THAT(first, Catch::Contains("\"ErrorCode\":0"));
+  const std::string second = socket.readResponse(5000);
+  CHECK_THAT(second, Catch::Contains("\"ErrorCode\":0"));
+  CHECK_THAT(second, Catch::Contains("Connection: close"));
+  CHECK(socket.readAll(5000).empty());  // and then the server closed it
+}

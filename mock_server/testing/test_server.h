@@ -24,6 +24,8 @@ class TestServer {
 
   int port() const { return port_; }
   domain::Emulator& emulator() { return *emulator_; }
+  // Stops the server as SIGTERM does (HttpServer::stop); the destructor then joins it.
+  void stop() { server_->stop(); }
   // A keep-alive client with TCP_NODELAY, pointed at this server.
   std::unique_ptr<httplib::Client> client() const;
 
