@@ -266,13 +266,45 @@ def print_log_cost(emulator, path, rounds, seconds):
     return ratio
 
 
+def journal_reads(emulator_path, path, reads=3):
+    """Fills the journal (10,000 entries, after 3 s of traffic), then reads it whole `reads` times:
+    the answer's size, each read's time, and RSS before and after each."""
+    server = Server("live-emulator", [emulator_path, "--port", "0", "--rate-limit", "0", "--log-format", "none"])
+    run_wrk(server.port, 8, 3, path)
+    figures = {"rss_before": [rss_kib(server.process.pid)], "seconds": [], "bytes": 0, "entries": 0}
+    for _ in range(reads):
+        # Timed to the last byte received, not including this script's own JSON parsing.
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        started = time.perf_counter()
+        connection.request("GET", "/__emulator/requests")
+        answer = connection.getresponse()
+        body = answer.read()
+        figures["seconds"].append(time.perf_counter() - started)
+        assert answer.status == 200, answer.status
+        connection.close()
+        figures["bytes"] = len(body)
+        figures["entries"] = len(json.loads(body)["requests"])
+        figures["rss_before"].append(rss_kib(server.process.pid))
+    server.stop()
+    return figures
+
+
+def print_journal_reads(emulator, path):
+    figures = journal_reads(emulator, path)
+    rss = " -> ".join(f"{kib / 1024:.0f}" for kib in figures["rss_before"])
+    times = ", ".join(f"{seconds * 1000:.0f}" for seconds in figures["seconds"])
+    print(f"full journal read: {figures['entries']} entries, {figures['bytes'] / 1e6:.1f} MB; "
+          f"{times} ms per read; RSS {rss} MiB (before, then after each read)")
+    return figures
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", required=True, help="directory with live-emulator, live-client, bench-bare-server")
     parser.add_argument("--wiremock-jar", required=True)
     parser.add_argument("--seconds", type=int, default=4, help="wrk duration per measurement")
     parser.add_argument("--rounds", type=int, default=3, help="alternated rounds per connection count")
-    parser.add_argument("--only", choices=["abuse", "log"], help="run one measurement only")
+    parser.add_argument("--only", choices=["abuse", "log", "journal"], help="run one measurement only")
     args = parser.parse_args()
     emulator = os.path.join(args.bin, "live-emulator")
     usersig = subprocess.run([os.path.join(args.bin, "live-client"), "usersig", "--sdkappid", "88888888",
@@ -287,6 +319,13 @@ def main():
               f"connections): p50 {statistics.median(latencies):.2f} ms, "
               f"p99 {latencies[int(len(latencies) * 0.99) - 1]:.2f} ms, max {worst:.2f} ms")
         return worst
+
+    if args.only == "journal":
+        figures = print_journal_reads(emulator, path)
+        print(f"{'PASS' if max(figures['seconds']) <= 0.1 else 'MISS'}  a full-journal read takes at most 100 ms")
+        settled = figures["rss_before"][-1] - figures["rss_before"][0] <= 20 * 1024
+        print(f"{'PASS' if settled else 'MISS'}  RSS returns to within 20 MiB of its level before the reads")
+        return 0
 
     if args.only == "log":
         ratio = print_log_cost(emulator, path, args.rounds, args.seconds)

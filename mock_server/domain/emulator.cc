@@ -117,6 +117,7 @@ ApiAnswer Emulator::handle(ApiCall call) {
   entry.request_id = answer.sentRequestId();
   entry.http_status = answer.drop_connection ? 0 : answer.http_status;
   entry.response_body = answer.body;
+  entry.response_is_json = answer.content_type == "application/json";
   entry.dropped = answer.drop_connection;
   entry.delay_ms = answer.delay.count();
   if (fault) entry.fault_id = fault->id;

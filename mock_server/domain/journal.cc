@@ -2,79 +2,183 @@
 // response, plus the fields that make filtering and debugging easy).
 #include "domain/journal.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cstdint>
+#include <iterator>
 
 namespace live::domain {
 namespace {
 
 using json = nlohmann::json;
 
-// Journal strings come from the network; invalid UTF-8 is shown with replacement characters.
-json text(const std::string& value) {
-  return json::parse(json(value).dump(-1, ' ', false, json::error_handler_t::replace));
+// Journal strings come from the network: quotes, control characters and invalid UTF-8 (shown with
+// replacement characters) are escaped; plain printable ASCII, nearly everything, is copied.
+void appendString(std::string& out, std::string_view text) {
+  const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+  });
+  if (plain) {
+    out += '"';
+    out += text;
+    out += '"';
+    return;
+  }
+  out += json(std::string(text)).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// Starts a member: a comma unless it is the object's first, then "key":.
+void key(std::string& out, const char* name, bool& first) {
+  if (!first) out += ',';
+  first = false;
+  out += '"';
+  out += name;
+  out += "\":";
+}
+
+template <class Number>
+void number(std::string& out, Number value) {
+  fmt::format_to(std::back_inserter(out), "{}", value);
 }
 
 }  // namespace
 
-json journalEntryToJson(const JournalEntry& entry) {
-  json query = json::object();
-  for (const auto& [name, value] : entry.query) {
-    const std::string key = text(name).get<std::string>();
-    if (!query.contains(key)) {
-      query[key] = text(value);
-    } else {
-      // A repeated parameter shows every value, in order.
-      if (!query[key].is_array()) query[key] = json::array({query[key]});
-      query[key].push_back(text(value));
+void appendJournalEntryJson(const JournalEntry& entry, std::string& out) {
+  bool first = true;
+  out += '{';
+  key(out, "seq", first);
+  number(out, entry.seq);
+  key(out, "time", first);
+  number(out, unixSecondsFractional(entry.time));
+  key(out, "method", first);
+  appendString(out, entry.method);
+  key(out, "path", first);
+  appendString(out, entry.path);
+  key(out, "query", first);
+  out += '{';
+  // A repeated parameter shows every value, in order, as an array at its first position.
+  bool first_parameter = true;
+  for (std::size_t i = 0; i < entry.query.size(); ++i) {
+    const auto& name = entry.query[i].first;
+    bool seen_before = false;
+    for (std::size_t j = 0; j < i && !seen_before; ++j) seen_before = entry.query[j].first == name;
+    if (seen_before) continue;
+    std::size_t count = 0;
+    for (const auto& parameter : entry.query) count += parameter.first == name;
+    if (!first_parameter) out += ',';
+    first_parameter = false;
+    appendString(out, name);
+    out += ':';
+    if (count == 1) {
+      appendString(out, entry.query[i].second);
+      continue;
     }
+    out += '[';
+    bool first_value = true;
+    for (const auto& parameter : entry.query) {
+      if (parameter.first != name) continue;
+      if (!first_value) out += ',';
+      first_value = false;
+      appendString(out, parameter.second);
+    }
+    out += ']';
   }
-  json usersig = json::object();
+  out += '}';
+  key(out, "body", first);
+  appendString(out, entry.body);
+  key(out, "content_type", first);
+  appendString(out, entry.content_type);
+  key(out, "usersig", first);
   if (entry.usersig_claims) {
     const auto& claims = *entry.usersig_claims;
-    usersig = {{"TLS.ver", claims.version},     {"TLS.identifier", text(claims.identifier)},
-               {"TLS.sdkappid", claims.sdkappid}, {"TLS.time", claims.time},
-               {"TLS.expire", claims.expire},     {"valid_until", claims.validUntil()}};
-    if (claims.userbuf) usersig["TLS.userbuf"] = text(*claims.userbuf);
-    if (!entry.usersig_problem.empty()) usersig["problem"] = entry.usersig_problem;
+    bool first_claim = true;
+    out += '{';
+    key(out, "TLS.ver", first_claim);
+    appendString(out, claims.version);
+    key(out, "TLS.identifier", first_claim);
+    appendString(out, claims.identifier);
+    key(out, "TLS.sdkappid", first_claim);
+    number(out, claims.sdkappid);
+    key(out, "TLS.time", first_claim);
+    number(out, claims.time);
+    key(out, "TLS.expire", first_claim);
+    number(out, claims.expire);
+    key(out, "valid_until", first_claim);
+    number(out, claims.validUntil());
+    if (claims.userbuf) {
+      key(out, "TLS.userbuf", first_claim);
+      appendString(out, *claims.userbuf);
+    }
+    if (!entry.usersig_problem.empty()) {
+      key(out, "problem", first_claim);
+      appendString(out, entry.usersig_problem);
+    }
+    out += '}';
   } else if (!entry.usersig_problem.empty()) {
-    usersig = {{"error", entry.usersig_problem}};
+    out += "{\"error\":";
+    appendString(out, entry.usersig_problem);
+    out += '}';
   } else {
-    usersig = nullptr;  // not reached: the call failed before the UserSig was read
+    out += "null";  // a system event, or a call that failed before its UserSig was read
   }
-  json response_body = nullptr;
-  if (!entry.response_body.empty()) {
-    response_body = json::parse(entry.response_body, nullptr, false);
-    if (response_body.is_discarded()) response_body = text(entry.response_body);
-  }
-  json out{{"seq", entry.seq},
-           {"time", unixSecondsFractional(entry.time)},
-           {"method", text(entry.method)},
-           {"path", text(entry.path)},
-           {"query", query},
-           {"body", text(entry.body)},
-           {"content_type", text(entry.content_type)},
-           {"usersig", usersig},
-           {"response",
-            {{"http_status", entry.http_status},
-             {"body", response_body},
-             {"dropped", entry.dropped},
-             {"delay_ms", entry.delay_ms}}},
-           {"api", entry.api.empty() ? json(nullptr) : json(entry.api)},
-           {"sdkappid", entry.sdkappid ? json(*entry.sdkappid) : json(nullptr)},
-           {"identifier", text(entry.identifier)},
-           {"room_id", text(entry.room_id)},
-           {"error_code", entry.error_code},
-           {"request_id", entry.request_id},
-           {"peer", entry.peer}};
-  if (entry.body_truncated) out["body_truncated"] = true;
-  if (entry.fault_id) out["fault_id"] = *entry.fault_id;
+  key(out, "response", first);
   if (!entry.event.empty()) {
-    out["event"] = entry.event;
-    out["reason"] = entry.reason;
-    out["response"] = nullptr;  // nothing was asked, nothing answered
-    out["usersig"] = nullptr;
+    out += "null";  // nothing was asked, nothing answered
+  } else {
+    bool first_member = true;
+    out += '{';
+    key(out, "http_status", first_member);
+    number(out, entry.http_status);
+    key(out, "body", first_member);
+    if (entry.response_body.empty()) {
+      out += "null";
+    } else if (entry.response_is_json) {
+      out += entry.response_body;  // the emulator's own envelope, already JSON
+    } else {
+      appendString(out, entry.response_body);
+    }
+    key(out, "dropped", first_member);
+    out += entry.dropped ? "true" : "false";
+    key(out, "delay_ms", first_member);
+    number(out, entry.delay_ms);
+    out += '}';
   }
-  return out;
+  key(out, "api", first);
+  if (entry.api.empty()) out += "null"; else appendString(out, entry.api);
+  key(out, "sdkappid", first);
+  if (entry.sdkappid) number(out, *entry.sdkappid); else out += "null";
+  key(out, "identifier", first);
+  appendString(out, entry.identifier);
+  key(out, "room_id", first);
+  appendString(out, entry.room_id);
+  key(out, "error_code", first);
+  number(out, entry.error_code);
+  key(out, "request_id", first);
+  appendString(out, entry.request_id);
+  key(out, "peer", first);
+  appendString(out, entry.peer);
+  if (entry.body_truncated) {
+    key(out, "body_truncated", first);
+    out += "true";
+  }
+  if (entry.fault_id) {
+    key(out, "fault_id", first);
+    number(out, *entry.fault_id);
+  }
+  if (!entry.event.empty()) {
+    key(out, "event", first);
+    appendString(out, entry.event);
+    key(out, "reason", first);
+    appendString(out, entry.reason);
+  }
+  out += '}';
+}
+
+json journalEntryToJson(const JournalEntry& entry) {
+  std::string text;
+  appendJournalEntryJson(entry, text);
+  return json::parse(text);
 }
 
 Journal::Journal(ResetRegistry& registry, std::size_t capacity)
@@ -85,24 +189,62 @@ void Journal::record(JournalEntry entry) {
     entry.body.resize(kJournalBodyBytes);
     entry.body_truncated = true;
   }
+  auto shared = std::make_shared<const JournalEntry>(std::move(entry));
   std::lock_guard lock(mutex_);
+  const std::uint64_t seq = shared->seq;
+  if (seq == complete_seq_ + 1) {
+    ++complete_seq_;
+    while (!pending_seqs_.empty() && *pending_seqs_.begin() == complete_seq_ + 1) {
+      pending_seqs_.erase(pending_seqs_.begin());
+      ++complete_seq_;
+    }
+  } else if (seq > complete_seq_) {
+    pending_seqs_.insert(seq);
+  }
   if (entries_.size() == capacity_) entries_.pop_front();
-  entries_.push_back(std::move(entry));
+  entries_.push_back(std::move(shared));
 }
 
+namespace {
+
+bool matches(const JournalEntry& entry, const JournalFilter& filter) {
+  return (!filter.api || entry.api == *filter.api) && (!filter.sdkappid || entry.sdkappid == filter.sdkappid) &&
+         (!filter.room_id || entry.room_id == *filter.room_id);
+}
+
+}  // namespace
+
 std::vector<JournalEntry> Journal::entries(const JournalFilter& filter) const {
-  std::lock_guard lock(mutex_);
-  std::vector<JournalEntry> selected;
-  for (const auto& entry : entries_) {
-    if (filter.api && entry.api != *filter.api) continue;
-    if (filter.sdkappid && entry.sdkappid != filter.sdkappid) continue;
-    if (filter.room_id && entry.room_id != *filter.room_id) continue;
-    selected.push_back(entry);
+  std::vector<JournalEntry> copies;
+  for (const auto& entry : select(filter, std::nullopt, SIZE_MAX).entries) copies.push_back(*entry);
+  return copies;
+}
+
+Journal::Selection Journal::select(const JournalFilter& filter, std::optional<std::uint64_t> after_seq,
+                                   std::size_t limit) const {
+  Selection selection;
+  std::uint64_t complete = 0;
+  {
+    std::lock_guard lock(mutex_);
+    complete = complete_seq_;
+    for (const auto& entry : entries_) {
+      if (after_seq && (entry->seq <= *after_seq || entry->seq > complete)) continue;
+      if (matches(*entry, filter)) selection.entries.push_back(entry);
+    }
   }
   // Entries are recorded as calls finish; show them in arrival order.
-  std::sort(selected.begin(), selected.end(),
-            [](const JournalEntry& a, const JournalEntry& b) { return a.seq < b.seq; });
-  return selected;
+  std::sort(selection.entries.begin(), selection.entries.end(),
+            [](const auto& a, const auto& b) { return a->seq < b->seq; });
+  if (selection.entries.size() > limit) selection.entries.resize(limit);
+  if (after_seq) {
+    // Continue after what was returned; with nothing new, after every recorded seq that matched
+    // nothing (so a filtered poll does not scan the same entries again).
+    selection.last_seq = selection.entries.size() == limit && limit > 0 ? selection.entries.back()->seq
+                                                                        : std::max(*after_seq, complete);
+  } else {
+    selection.last_seq = selection.entries.empty() ? 0 : selection.entries.back()->seq;
+  }
+  return selection;
 }
 
 void Journal::clear() {

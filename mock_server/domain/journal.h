@@ -10,6 +10,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -47,6 +48,7 @@ struct JournalEntry {
   std::string request_id;
   int http_status = 200;
   std::string response_body;  // empty when nothing was sent
+  bool response_is_json = false;  // the body is the vendor's envelope (shown as JSON, not a string)
   bool dropped = false;
   std::int64_t delay_ms = 0;
   std::optional<std::uint64_t> fault_id;
@@ -62,7 +64,10 @@ struct JournalFilter {
   std::optional<std::string> room_id;
 };
 
-nlohmann::json journalEntryToJson(const JournalEntry& entry);
+// Appends the entry's JSON object to `out` (docs/control-api.md, "Journal"). Written directly, not
+// through a JSON document: a full journal is 10,000 entries and is read while traffic runs.
+void appendJournalEntryJson(const JournalEntry& entry, std::string& out);
+nlohmann::json journalEntryToJson(const JournalEntry& entry);  // the same, parsed (for tests)
 
 class Journal final : public Resettable {
  public:
@@ -70,7 +75,18 @@ class Journal final : public Resettable {
   Journal(ResetRegistry& registry, std::size_t capacity);
 
   void record(JournalEntry entry);  // thread-safe
+  // Copies of the entries that match, in seq order.
   std::vector<JournalEntry> entries(const JournalFilter& filter = {}) const;
+  // The entries that match with seq > after_seq, in seq order, at most `limit`, shared rather than
+  // copied. With `after_seq`, only entries up to the last seq below which every call is recorded:
+  // calls finish out of order by microseconds, and a poller that moved past a gap would never see
+  // the entry that fills it.
+  struct Selection {
+    std::vector<std::shared_ptr<const JournalEntry>> entries;
+    std::uint64_t last_seq = 0;  // where the next poll should continue (after_seq when nothing new)
+  };
+  Selection select(const JournalFilter& filter, std::optional<std::uint64_t> after_seq,
+                   std::size_t limit) const;
   void clear();
   void reset() override { clear(); }
   std::size_t capacity() const { return capacity_; }
@@ -78,7 +94,10 @@ class Journal final : public Resettable {
  private:
   const std::size_t capacity_;
   mutable std::mutex mutex_;
-  std::deque<JournalEntry> entries_;  // guarded by mutex_
+  std::deque<std::shared_ptr<const JournalEntry>> entries_;  // guarded by mutex_
+  // Every seq up to complete_seq_ is recorded; recorded seqs above it wait in pending_seqs_.
+  std::uint64_t complete_seq_ = 0;           // guarded by mutex_
+  std::set<std::uint64_t> pending_seqs_;     // guarded by mutex_
 };
 
 }  // namespace live::domain

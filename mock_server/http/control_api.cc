@@ -352,11 +352,30 @@ void installControlApi(httplib::Server& server, domain::Emulator& emulator, Cont
                if (request.has_param("room_id")) filter.room_id = request.get_param_value("room_id");
                if (request.has_param("room")) filter.room_id = request.get_param_value("room");
                if (!sdkAppIdParameter(request, response, filter.sdkappid)) return;
-               json list = json::array();
-               for (const auto& entry : emulator.journal().entries(filter)) {
-                 list.push_back(domain::journalEntryToJson(entry));
+               // Polling: ?after_seq=N returns what came after N; ?limit=M at most M entries.
+               std::optional<std::uint64_t> after_seq;
+               std::size_t limit = SIZE_MAX;
+               if (request.has_param("after_seq")) {
+                 const auto value = domain::nonNegativeInteger(json::parse(request.get_param_value("after_seq"), nullptr, false));
+                 if (!value) return fail(response, 400, "after_seq: expected a non-negative integer (a seq from the journal)");
+                 after_seq = *value;
                }
-               reply(response, 200, json{{"requests", list}});
+               if (request.has_param("limit")) {
+                 const auto value = domain::nonNegativeInteger(json::parse(request.get_param_value("limit"), nullptr, false));
+                 if (!value || *value == 0) return fail(response, 400, "limit: expected a positive integer");
+                 limit = static_cast<std::size_t>(std::min<std::uint64_t>(*value, SIZE_MAX));
+               }
+               const auto selection = emulator.journal().select(filter, after_seq, limit);
+               // Written straight into the answer: no JSON document of 10,000 entries.
+               std::string body = "{\"requests\":[";
+               body.reserve(1024 * (selection.entries.size() + 1));
+               for (std::size_t i = 0; i < selection.entries.size(); ++i) {
+                 if (i > 0) body += ',';
+                 domain::appendJournalEntryJson(*selection.entries[i], body);
+               }
+               body += "],\"last_seq\":" + std::to_string(selection.last_seq) + "}";
+               response.status = 200;
+               response.set_content(body, kJson);
              }));
   server.Delete("/__emulator/requests", guarded([&emulator](const httplib::Request&, httplib::Response& response) {
                   emulator.journal().clear();
