@@ -143,7 +143,8 @@ TEST_CASE("recipe: owner left, room dissolved after the app's owner-left time") 
   CHECK(hasRoom(*emulator, "stage"));
   advance(*emulator, 1);
   CHECK_FALSE(hasRoom(*emulator, "stage"));
-  const auto* dissolved = systemEntry(emulator->journal().entries());
+  const auto entries = emulator->journal().entries();
+  const auto* dissolved = systemEntry(entries);
   REQUIRE(dissolved != nullptr);
   CHECK(dissolved->reason == "owner_left");
   CHECK(emulator->handle(destroy("admin", "stage", kNow + 600)).envelope.error_code == 100004);
