@@ -372,9 +372,11 @@ json autoDissolveRulesToJson(const AutoDissolveRules& rules) {
 Result<RoomStatistic> parseStatistic(const json& value, const std::string& path,
                                      RoomStatistic statistic) {
   if (!value.is_object()) return expected(path, "an object of counters (TotalViewers, ...)", value);
-  for (const auto& [name, member] : value.items()) {
+  for (const auto& item : value.items()) {
+    const std::string& name = item.key();
+    const json& member = item.value();
     const auto known = std::find_if(kStatisticMembers.begin(), kStatisticMembers.end(),
-                                    [&](const auto& entry) { return name == entry.first; });
+                                    [&name](const auto& entry) { return name == entry.first; });
     if (known == kStatisticMembers.end()) {
       return Failure{fmt::format("{}.{}: unknown counter (expected TotalViewers, TotalGiftsSent, "
                                  "TotalGiftCoins, TotalUniqueGiftSenders, TotalLikesReceived)",
