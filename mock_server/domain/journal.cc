@@ -8,25 +8,16 @@
 #include <cstdint>
 #include <iterator>
 
+#include "protocol/text.h"
+
 namespace live::domain {
 namespace {
 
 using json = nlohmann::json;
 
-// Journal strings come from the network: quotes, control characters and invalid UTF-8 (shown with
-// replacement characters) are escaped; plain printable ASCII, nearly everything, is copied.
-void appendString(std::string& out, std::string_view text) {
-  const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
-    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-  });
-  if (plain) {
-    out += '"';
-    out += text;
-    out += '"';
-    return;
-  }
-  out += json(std::string(text)).dump(-1, ' ', false, json::error_handler_t::replace);
-}
+// Journal strings come from the network: protocol::appendJsonString escapes quotes and control
+// characters and shows invalid UTF-8 with replacement characters.
+void appendString(std::string& out, std::string_view text) { protocol::appendJsonString(out, text); }
 
 // Starts a member: a comma unless it is the object's first, then "key":.
 void key(std::string& out, const char* name, bool& first) {

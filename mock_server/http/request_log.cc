@@ -20,26 +20,16 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "protocol/text.h"
+
 namespace live::http {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Appends `text` as a JSON string. Most identifiers and room ids are plain printable ASCII and are
-// copied as they are; anything else (quotes, control characters, non-ASCII, invalid UTF-8) goes
-// through nlohmann's escaper, which replaces invalid UTF-8.
-void appendEscaped(const std::string& text, std::string& out) {
-  const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
-    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-  });
-  if (plain) {
-    out += '"';
-    out += text;
-    out += '"';
-    return;
-  }
-  out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
+// Strings from the network are written as JSON strings (protocol::appendJsonString), so a
+// hostile identifier cannot forge a line.
+void appendEscaped(const std::string& text, std::string& out) { protocol::appendJsonString(out, text); }
 
 void appendInteger(std::int64_t value, std::string& out) {
   char digits[24];

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "protocol/json_limits.h"
+#include "protocol/text.h"
 
 namespace live::protocol {
 namespace {
@@ -21,30 +22,6 @@ std::uint64_t splitmix64(std::uint64_t x) {
 }
 
 bool isLowerHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
-
-// Appends `text` as a JSON string. Printable ASCII (the common case) is escaped here, which only
-// means '"' and '\\'; anything else goes through nlohmann::json, which escapes control
-// characters and replaces invalid UTF-8.
-void appendJsonString(std::string& out, std::string_view text) {
-  const bool printable_ascii =
-      std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
-  if (!printable_ascii) {
-    out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    return;
-  }
-  // Runs without '"' or '\\' are appended whole.
-  out += '"';
-  std::size_t run = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '"' || text[i] == '\\') {
-      out.append(text.data() + run, i - run);
-      out += '\\';
-      run = i;
-    }
-  }
-  out.append(text.data() + run, text.size() - run);
-  out += '"';
-}
 
 }  // namespace
 

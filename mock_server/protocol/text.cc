@@ -1,6 +1,8 @@
 #include "protocol/text.h"
 
+#include <algorithm>
 #include <cstddef>
+#include <nlohmann/json.hpp>
 
 namespace live::protocol {
 
@@ -39,5 +41,27 @@ bool isValidUtf8(std::string_view text) {
   }
   return true;
 }
+
+void appendJsonString(std::string& out, std::string_view text) {
+  const bool printable_ascii =
+      std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+  if (!printable_ascii) {
+    out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return;
+  }
+  // Runs without '"' or '\\' are appended whole.
+  out += '"';
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '"' || text[i] == '\\') {
+      out.append(text.data() + run, i - run);
+      out += '\\';
+      run = i;
+    }
+  }
+  out.append(text.data() + run, text.size() - run);
+  out += '"';
+}
+
 
 }  // namespace live::protocol
