@@ -48,7 +48,7 @@ Emulator::Emulator(EmulatorConfig config, EmulatorOptions options)
       app_statuses_(registry_),
       rooms_(std::make_unique<RoomStore>(registry_, config_.apps,
                                          initialRooms(config_, clock_.now()))),
-      faults_(registry_),
+      faults_(registry_, clock_),
       journal_(registry_, options_.journal_size),
       checks_(std::make_unique<CheckChain>(config_.apps, app_statuses_,
                                            resolveLimits(config_, options_), limiter_,
@@ -69,10 +69,9 @@ ApiAnswer Emulator::handle(ApiCall call) {
     outcome = std::move(*failure);
   } else {
     // Faults apply to calls that passed every check up to and including the body.
-    fault = faults_.take(context.api->name(), context.sdkappid, context.room_id);
-    const bool real_answer_late = fault && !fault->action.error_code &&
-                                  !fault->action.http_status && !fault->action.drop_connection;
-    if (!fault || fault->after_apply || real_answer_late) {
+    fault = faults_.take(context.api->name(), context.sdkappid, context.room_id, now);
+    // A late or cut answer is the real one, so the operation runs.
+    if (!fault || fault->after_apply || fault->action.sendsRealAnswer()) {
       try {
         outcome = context.api->apply(context, *rooms_);
       } catch (const StateFileError& not_durable) {
@@ -119,6 +118,7 @@ ApiAnswer Emulator::handle(ApiCall call) {
   entry.response_body = answer.body;
   entry.response_is_json = answer.content_type == "application/json";
   entry.dropped = answer.drop_connection;
+  entry.cut = toString(answer.cut);
   entry.delay_ms = answer.delay.count();
   if (fault) entry.fault_id = fault->id;
   journal_.record(std::move(entry));
@@ -150,6 +150,7 @@ void Emulator::injectFault(const FaultRule& fault, ApiAnswer& answer) const {
   } else if (fault.action.drop_connection) {
     answer.drop_connection = true;
   }
+  answer.cut = fault.action.cut;
 }
 
 void Emulator::reset() {

@@ -39,11 +39,12 @@ struct ApiAnswer {
   std::string content_type = "application/json";
   bool drop_connection = false;  // close the connection without answering
   std::chrono::milliseconds delay{0};  // wait before answering (or dropping)
+  AnswerCut cut = AnswerCut::kNone;    // send only part of the answer, then end the connection
   protocol::Envelope envelope;   // what the body says (when it is an envelope)
 
   // What the client actually received: no envelope, so no ErrorCode (0) or RequestId (empty), for
   // a dropped connection or an injected HTTP status.
-  bool sentEnvelope() const { return !drop_connection && http_status == 200; }
+  bool sentEnvelope() const { return !drop_connection && http_status == 200 && cut == AnswerCut::kNone; }
   std::int64_t sentErrorCode() const { return sentEnvelope() ? envelope.error_code : 0; }
   std::string sentRequestId() const { return sentEnvelope() ? envelope.request_id : std::string(); }
   // For the request log.

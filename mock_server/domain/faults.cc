@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 
 #include "domain/api_catalog.h"
 #include "domain/parse.h"
@@ -23,9 +24,9 @@ Result<FaultRule> parseFaultRule(const json& value, const std::string& path) {
   if (!value.is_object()) return invalid(path, "expected an object");
   for (const auto& [key, unused] : value.items()) {
     if (key != "api" && key != "sdkappid" && key != "room_id" && key != "count" &&
-        key != "action" && key != "after_apply") {
+        key != "for_ms" && key != "action" && key != "after_apply") {
       return invalid(path, fmt::format("unknown key \"{}\" (allowed: api, sdkappid, room_id, "
-                                       "count, action, after_apply)",
+                                       "count, for_ms, action, after_apply)",
                                        key));
     }
   }
@@ -51,10 +52,18 @@ Result<FaultRule> parseFaultRule(const json& value, const std::string& path) {
   }
   if (const auto count = value.find("count"); count != value.end()) {
     const auto number = nonNegativeInteger(*count);
-    if (!number || *number < 1 || *number > 1'000'000) {
-      return invalid(path + ".count", "expected an integer in 1..1000000");
+    if (!number || *number < 1 || *number > kMaxFaultCount) {
+      return invalid(path + ".count", fmt::format("expected an integer in 1..{}", kMaxFaultCount));
     }
     rule.count = static_cast<std::uint32_t>(*number);
+  }
+  if (const auto for_ms = value.find("for_ms"); for_ms != value.end()) {
+    const auto number = nonNegativeInteger(*for_ms);
+    if (!number || *number < 1 || *number > static_cast<std::uint64_t>(kMaxFaultLifetime.count())) {
+      return invalid(path + ".for_ms", fmt::format("expected an integer in 1..{}", kMaxFaultLifetime.count()));
+    }
+    rule.lifetime = std::chrono::milliseconds(static_cast<std::int64_t>(*number));
+    if (!value.contains("count")) rule.count = kMaxFaultCount;
   }
   if (const auto after_apply = value.find("after_apply"); after_apply != value.end()) {
     if (!after_apply->is_boolean()) return invalid(path + ".after_apply", "expected true or false");
@@ -65,7 +74,8 @@ Result<FaultRule> parseFaultRule(const json& value, const std::string& path) {
   const std::string action_path = path + ".action";
   if (action == value.end() || !action->is_object()) {
     return invalid(action_path, R"(expected an object such as {"error_code":100001}, )"
-                                R"({"http_status":502}, {"drop_connection":true} or {"delay_ms":1500})");
+                                R"({"http_status":502}, {"drop_connection":true}, {"truncate_body":true}, )"
+                                R"({"reset_midway":true} or {"delay_ms":1500})");
   }
   int kinds = 0;
   for (const auto& [key, field] : action->items()) {
@@ -89,6 +99,10 @@ Result<FaultRule> parseFaultRule(const json& value, const std::string& path) {
       }
       rule.action.drop_connection = true;
       ++kinds;
+    } else if (key == "truncate_body" || key == "reset_midway") {
+      if (!field.is_boolean() || !field.get<bool>()) return invalid(action_path + "." + key, "expected true");
+      rule.action.cut = key == "truncate_body" ? AnswerCut::kTruncateBody : AnswerCut::kResetMidway;
+      ++kinds;
     } else if (key == "delay_ms") {
       const auto number = nonNegativeInteger(field);
       if (!number || *number > static_cast<std::uint64_t>(kMaxFaultDelay.count())) {
@@ -98,15 +112,22 @@ Result<FaultRule> parseFaultRule(const json& value, const std::string& path) {
       rule.action.delay = std::chrono::milliseconds(static_cast<std::int64_t>(*number));
     } else {
       return invalid(action_path, fmt::format("unknown key \"{}\" (allowed: error_code, "
-                                              "http_status, drop_connection, delay_ms)",
+                                              "http_status, drop_connection, truncate_body, "
+                                              "reset_midway, delay_ms)",
                                               key));
     }
   }
   if (kinds > 1) {
-    return invalid(action_path, "give only one of error_code, http_status and drop_connection");
+    return invalid(action_path, "give only one of error_code, http_status, drop_connection, "
+                                "truncate_body and reset_midway");
   }
   if (kinds == 0 && !action->contains("delay_ms")) {
-    return invalid(action_path, "give error_code, http_status, drop_connection or delay_ms");
+    return invalid(action_path, "give error_code, http_status, drop_connection, truncate_body, "
+                                "reset_midway or delay_ms");
+  }
+  if (rule.action.cut != AnswerCut::kNone && value.contains("after_apply") && !rule.after_apply) {
+    return invalid(path + ".after_apply", "a cut answer is the real one, so the operation always runs "
+                                          "first: omit after_apply or set it true");
   }
   return rule;
 }
@@ -116,31 +137,46 @@ json faultRuleToJson(const FaultRule& rule) {
   if (rule.action.error_code) action["error_code"] = *rule.action.error_code;
   if (rule.action.http_status) action["http_status"] = *rule.action.http_status;
   if (rule.action.drop_connection) action["drop_connection"] = true;
+  if (rule.action.cut == AnswerCut::kTruncateBody) action["truncate_body"] = true;
+  if (rule.action.cut == AnswerCut::kResetMidway) action["reset_midway"] = true;
   if (rule.action.delay.count() > 0 || action.empty()) action["delay_ms"] = rule.action.delay.count();
   json out{{"id", rule.id},         {"api", rule.api},       {"count", rule.count},
            {"remaining", rule.count - rule.used}, {"action", action},
            {"after_apply", rule.after_apply}};
   if (rule.sdkappid) out["sdkappid"] = *rule.sdkappid;
   if (rule.room_id) out["room_id"] = *rule.room_id;
+  if (rule.lifetime) {
+    out["for_ms"] = rule.lifetime->count();
+    out["expires_at"] = unixSecondsFractional(rule.expires_at);
+  }
   return out;
 }
 
-FaultPlan::FaultPlan(ResetRegistry& registry, std::vector<FaultRule> initial_rules)
-    : Resettable(registry, "faults"), initial_rules_(std::move(initial_rules)) {
+FaultPlan::FaultPlan(ResetRegistry& registry, const Clock& clock, std::vector<FaultRule> initial_rules)
+    : Resettable(registry, "faults"), clock_(clock), initial_rules_(std::move(initial_rules)) {
   reset();
+}
+
+FaultRule FaultPlan::stamped(FaultRule rule) {
+  rule.id = next_id_++;
+  rule.used = 0;
+  rule.expires_at = rule.lifetime ? clock_.now() + *rule.lifetime : Instant::max();
+  return rule;
 }
 
 std::uint64_t FaultPlan::add(FaultRule rule) {
   std::lock_guard lock(mutex_);
-  rule.id = next_id_++;
-  rule.used = 0;
-  rules_.push_back(std::move(rule));
+  rules_.push_back(stamped(std::move(rule)));
   return rules_.back().id;
 }
 
 std::vector<FaultRule> FaultPlan::list() const {
+  const Instant now = clock_.now();
   std::lock_guard lock(mutex_);
-  return rules_;
+  std::vector<FaultRule> live;
+  std::copy_if(rules_.begin(), rules_.end(), std::back_inserter(live),
+               [&](const FaultRule& rule) { return now < rule.expires_at; });
+  return live;
 }
 
 void FaultPlan::clear() {
@@ -149,8 +185,12 @@ void FaultPlan::clear() {
 }
 
 std::optional<FaultRule> FaultPlan::take(std::string_view api, SdkAppId sdkappid,
-                                         std::string_view room_id) {
+                                         std::string_view room_id, Instant now) {
   std::lock_guard lock(mutex_);
+  if (rules_.empty()) return std::nullopt;
+  rules_.erase(std::remove_if(rules_.begin(), rules_.end(),
+                              [&](const FaultRule& rule) { return !(now < rule.expires_at); }),
+               rules_.end());
   const auto it = std::find_if(rules_.begin(), rules_.end(), [&](const FaultRule& rule) {
     return rule.api == api && (!rule.sdkappid || *rule.sdkappid == sdkappid) &&
            (!rule.room_id || *rule.room_id == room_id);
@@ -166,12 +206,7 @@ void FaultPlan::reset() {
   std::lock_guard lock(mutex_);
   rules_.clear();
   next_id_ = 1;
-  for (const auto& rule : initial_rules_) {
-    FaultRule copy = rule;
-    copy.id = next_id_++;
-    copy.used = 0;
-    rules_.push_back(std::move(copy));
-  }
+  for (const auto& rule : initial_rules_) rules_.push_back(stamped(rule));
 }
 
 }  // namespace live::domain

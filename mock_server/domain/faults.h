@@ -9,21 +9,42 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "domain/clock.h"
 #include "domain/model.h"
 #include "domain/resettable.h"
 #include "protocol/result.h"
 
 namespace live::domain {
 
-// What a matching rule does to the answer. Exactly one of error_code, http_status and
-// drop_connection, or none of them with a delay (the real answer, late).
+// How an answer is broken off after part of it was sent.
+enum class AnswerCut {
+  kNone,
+  kTruncateBody,  // HTTP 200 headers announcing the whole body, half the body, then a close
+  kResetMidway,   // the same bytes, then a TCP reset
+};
+
+// The action's name, as rules and the journal spell it; empty for kNone.
+constexpr std::string_view toString(AnswerCut cut) {
+  return cut == AnswerCut::kTruncateBody ? "truncate_body"
+         : cut == AnswerCut::kResetMidway ? "reset_midway"
+                                          : "";
+}
+
+// What a matching rule does to the answer. At most one of error_code, http_status,
+// drop_connection and a cut, with an optional delay; a delay alone is the real answer, late. A cut
+// breaks off the real answer, so the operation runs first.
 struct FaultAction {
   std::optional<std::int32_t> error_code;  // answer this vendor ErrorCode (HTTP 200, FAIL)
   std::optional<int> http_status;          // answer this HTTP status with no envelope
   bool drop_connection = false;            // close the connection without an HTTP answer
+  AnswerCut cut = AnswerCut::kNone;        // send part of the real answer, then end the connection
   std::chrono::milliseconds delay{0};      // wait this long before answering (or dropping)
+
+  // True when the real operation's answer is sent (late, or cut), so the operation must run.
+  bool sendsRealAnswer() const { return !error_code && !http_status && !drop_connection; }
 };
 
 struct FaultRule {
@@ -33,12 +54,20 @@ struct FaultRule {
   std::optional<std::string> room_id;  // matches any room when absent
   std::uint32_t count = 1;             // matches before the rule is used up
   std::uint32_t used = 0;
+  // With for_ms, the rule matches only until this long after it was added (emulator clock), and
+  // count defaults to kMaxFaultCount.
+  std::optional<std::chrono::milliseconds> lifetime;
+  Instant expires_at = Instant::max();  // set when added
   FaultAction action;
   bool after_apply = false;  // run the operation first, then replace its answer
 };
 
 // The longest delay a rule may ask for (chosen: longer than any client timeout worth testing).
 inline constexpr std::chrono::milliseconds kMaxFaultDelay{120'000};
+// The most matches a rule may ask for, and a for_ms rule's default count.
+inline constexpr std::uint32_t kMaxFaultCount = 1'000'000;
+// The longest for_ms (chosen: one hour of emulator time).
+inline constexpr std::chrono::milliseconds kMaxFaultLifetime{3'600'000};
 
 // Parses a rule as the control API and scenario files give it. The id is not read.
 Result<FaultRule> parseFaultRule(const nlohmann::json& value, const std::string& path);
@@ -46,18 +75,23 @@ nlohmann::json faultRuleToJson(const FaultRule& rule);
 
 class FaultPlan final : public Resettable {
  public:
-  FaultPlan(ResetRegistry& registry, std::vector<FaultRule> initial_rules = {});
+  // A rule's for_ms is counted on `clock`.
+  FaultPlan(ResetRegistry& registry, const Clock& clock, std::vector<FaultRule> initial_rules = {});
 
   // Adds a rule at the end; returns its id. Thread-safe.
   std::uint64_t add(FaultRule rule);
-  // Rules not yet used up, in order.
+  // Rules not yet used up or expired, in order.
   std::vector<FaultRule> list() const;
   void clear();
-  // The first rule matching the call, with one use taken from it.
-  std::optional<FaultRule> take(std::string_view api, SdkAppId sdkappid, std::string_view room_id);
+  // The first rule matching a call made at `now`, with one use taken from it.
+  std::optional<FaultRule> take(std::string_view api, SdkAppId sdkappid, std::string_view room_id,
+                                Instant now);
   void reset() override;
 
  private:
+  FaultRule stamped(FaultRule rule);  // with its id and expiry; mutex_ held
+
+  const Clock& clock_;
   const std::vector<FaultRule> initial_rules_;
   mutable std::mutex mutex_;
   std::vector<FaultRule> rules_;  // guarded by mutex_

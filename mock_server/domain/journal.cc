@@ -131,6 +131,10 @@ void appendJournalEntryJson(const JournalEntry& entry, std::string& out) {
     }
     key(out, "dropped", first_member);
     out += entry.dropped ? "true" : "false";
+    if (!entry.cut.empty()) {
+      key(out, "cut", first_member);
+      appendString(out, entry.cut);
+    }
     key(out, "delay_ms", first_member);
     number(out, entry.delay_ms);
     out += '}';

@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -50,6 +51,7 @@ struct JournalEntry {
   std::string response_body;  // empty when nothing was sent
   bool response_is_json = false;  // the body is the vendor's envelope (shown as JSON, not a string)
   bool dropped = false;
+  std::string_view cut;  // "truncate_body" or "reset_midway" when only part of the answer was sent
   std::int64_t delay_ms = 0;
   std::optional<std::uint64_t> fault_id;
   // Set for what the emulator did by itself rather than answer a call: "DestroyBySystem" with its

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
 
@@ -37,7 +38,37 @@ bool waitFor(int sock, short events, int timeout_ms) {
   return result > 0;
 }
 
+thread_local ConnectionStream* current_stream = nullptr;
+
 }  // namespace
+
+ConnectionStream* ConnectionStream::current() { return current_stream; }
+
+ConnectionStream::Serving::Serving(ConnectionStream& stream) { current_stream = &stream; }
+
+ConnectionStream::Serving::~Serving() { current_stream = nullptr; }
+
+void ConnectionStream::endWith(std::string_view bytes, bool reset) {
+  for (std::size_t sent = 0; sent < bytes.size();) {
+    const ssize_t written = send(bytes.data() + sent, bytes.size() - sent);
+    if (written <= 0) break;
+    sent += static_cast<std::size_t>(written);
+  }
+  ended_ = true;
+  reset_on_close_ = reset;
+}
+
+bool ConnectionStream::holdOpen(std::chrono::milliseconds timeout, int stop_fd) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return true;
+    pollfd ready[2] = {{sock_, POLLRDHUP, 0}, {stop_fd, POLLIN, 0}};
+    const int result = ::poll(ready, stop_fd >= 0 ? 2 : 1, static_cast<int>(left.count()));
+    if (result < 0 && errno != EINTR) return true;  // cannot watch: just wait the time out
+    if (result > 0) return false;  // the peer closed (POLLRDHUP, POLLHUP, POLLERR), or stopping
+  }
+}
 
 ConnectionStream::ConnectionStream(int sock, std::chrono::seconds read_timeout,
                                    std::chrono::seconds write_timeout)
@@ -49,7 +80,7 @@ ConnectionStream::ConnectionStream(int sock, std::chrono::seconds read_timeout,
 }
 
 bool ConnectionStream::is_readable() const {
-  return hasBuffered() || waitFor(sock_, POLLIN, read_timeout_ms_);
+  return !ended_ && (hasBuffered() || waitFor(sock_, POLLIN, read_timeout_ms_));
 }
 
 ssize_t ConnectionStream::receive(char* into, std::size_t size) {
@@ -84,6 +115,7 @@ ssize_t TlsConnectionStream::send(const char* from, std::size_t size) {
 bool ConnectionStream::is_writable() const { return waitFor(sock_, POLLOUT, write_timeout_ms_); }
 
 ssize_t ConnectionStream::read(char* ptr, size_t size) {
+  if (ended_) return -1;
   if (begin_ == end_) {
     if (size >= buffer_.size()) return receive(ptr, size);  // a large read goes straight through
     const ssize_t received = receive(buffer_.data(), buffer_.size());
@@ -97,7 +129,7 @@ ssize_t ConnectionStream::read(char* ptr, size_t size) {
   return static_cast<ssize_t>(taken);
 }
 
-ssize_t ConnectionStream::write(const char* ptr, size_t size) { return send(ptr, size); }
+ssize_t ConnectionStream::write(const char* ptr, size_t size) { return ended_ ? -1 : send(ptr, size); }
 
 void ConnectionStream::lookUpEndpoints() const {
   if (looked_up_) return;

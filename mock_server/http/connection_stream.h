@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace live::http {
 
@@ -32,6 +33,28 @@ class ConnectionStream : public httplib::Stream {
   void get_local_ip_and_port(std::string& ip, int& port) const override;
   int socket() const override { return sock_; }
 
+  // Ends the connection from inside a handler (the fault actions that break an answer): `bytes`
+  // are sent as they are, then nothing more is read or written, so the library's own answer is not
+  // sent either. With `reset`, the connection is to be closed with a TCP reset.
+  void endWith(std::string_view bytes, bool reset);
+  bool ended() const { return ended_; }
+  bool resetOnClose() const { return reset_on_close_; }
+  // Waits up to `timeout` for the peer to close its side, or for `stop_fd` to become readable.
+  // True when the whole time passed; false when the peer left (or the server is stopping).
+  bool holdOpen(std::chrono::milliseconds timeout, int stop_fd) const;
+
+  // The connection whose request this thread is handling, or nullptr.
+  static ConnectionStream* current();
+
+  // Makes `stream` this thread's current() for its lifetime.
+  class Serving {
+   public:
+    explicit Serving(ConnectionStream& stream);
+    ~Serving();
+    Serving(const Serving&) = delete;
+    Serving& operator=(const Serving&) = delete;
+  };
+
  protected:
   // Moves bytes of the connection: > 0 bytes, 0 at the peer's close, < 0 on timeout or error.
   virtual ssize_t receive(char* into, std::size_t size);
@@ -47,6 +70,8 @@ class ConnectionStream : public httplib::Stream {
   std::array<char, 4096> buffer_{};
   std::size_t begin_ = 0;
   std::size_t end_ = 0;
+  bool ended_ = false;
+  bool reset_on_close_ = false;
   mutable bool looked_up_ = false;
   mutable std::string remote_ip_;
   mutable int remote_port_ = 0;

@@ -6,8 +6,10 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "http/request_log.h"
+#include "testing/raw_socket.h"
 #include "testing/test_server.h"
 #include "testing/vendor_request.h"
 
@@ -205,6 +207,93 @@ TEST_CASE("fault delay with error_code: the error, late") {
   CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(50));
 }
 
+namespace {
+
+// The bytes of a destroy_room call, for a raw socket.
+std::string rawDestroy(const std::string& room) {
+  const auto request = testing::destroyRoomRequest(kApp, "admin", kKey, room, kNow);
+  return "POST " + request.target() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+         "Content-Length: " + std::to_string(request.body.size()) + "\r\n\r\n" + request.body;
+}
+
+}  // namespace
+
+TEST_CASE("fault truncate_body: HTTP 200 announcing the whole body, half of it, then a close") {
+  Fixture fixture;
+  fixture.control("POST", "/__emulator/faults", json{{"api", "destroy_room"}, {"action", {{"truncate_body", true}}}});
+  testing::RawSocket socket(fixture.server.port());
+  socket.send(rawDestroy("live-room"));
+  const std::string received = socket.readAll(5000);
+  CHECK_FALSE(socket.wasReset());
+  const auto header_end = received.find("\r\n\r\n");
+  REQUIRE(header_end != std::string::npos);
+  CHECK(received.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  const auto length_at = received.find("Content-Length: ");
+  REQUIRE(length_at != std::string::npos);
+  const std::size_t announced = std::stoul(received.substr(length_at + 16));
+  const std::string body = received.substr(header_end + 4);
+  CHECK(body.size() == announced / 2);
+  CHECK(body.rfind("{\"ActionStatus\":\"OK\"", 0) == 0);
+  // The real answer was cut: the room is gone, a retry gets 100004, and the journal says so.
+  CHECK(fixture.destroy("live-room").code() == 100004);
+  const auto journal = fixture.control("GET", "/__emulator/requests").body["requests"];
+  REQUIRE(journal.size() == 2);
+  CHECK(journal[0]["response"]["cut"] == "truncate_body");
+  CHECK(journal[0]["error_code"] == 0);
+  CHECK(journal[0]["request_id"] == "");  // the client never got it whole
+}
+
+TEST_CASE("fault reset_midway: part of the answer, then a TCP reset, and the room is destroyed") {
+  Fixture fixture;
+  fixture.control("POST", "/__emulator/faults", json{{"api", "destroy_room"}, {"action", {{"reset_midway", true}}}});
+  testing::RawSocket socket(fixture.server.port());
+  socket.send(rawDestroy("live-room"));
+  socket.readAll(5000);
+  CHECK(socket.wasReset());
+  CHECK(fixture.destroy("live-room").code() == 100004);
+  CHECK(fixture.control("GET", "/__emulator/requests").body["requests"][0]["response"]["cut"] == "reset_midway");
+}
+
+TEST_CASE("fault delay: ends when the client gives up, and the worker is free again") {
+  Fixture fixture;
+  fixture.control("POST", "/__emulator/faults", json{{"api", "destroy_room"}, {"action", {{"delay_ms", 60000}}}});
+  {
+    testing::RawSocket socket(fixture.server.port());
+    socket.send(rawDestroy("live-room"));
+    // The journal has the call once its delay has begun.
+    for (int i = 0; i < 500 && fixture.control("GET", "/__emulator/requests").body["requests"].empty(); ++i) {
+      std::this_thread::yield();
+    }
+    socket.close();
+  }
+  // Without the early end, this connection's worker would be held for 60 s and the server could not
+  // stop within the 10 s the wait below allows.
+  const auto started = std::chrono::steady_clock::now();
+  while (fixture.server.openConnections() > 1 && std::chrono::steady_clock::now() - started < std::chrono::seconds(10)) {
+    std::this_thread::yield();
+  }
+  CHECK(fixture.server.openConnections() <= 1);  // only the control client's
+  CHECK(fixture.destroy("live-room").code() == 100004);  // a late answer is the real one: it was applied
+}
+
+TEST_CASE("fault for_ms: the rule matches for that long on the emulator's clock, then expires") {
+  Fixture fixture;
+  const auto added = fixture.control("POST", "/__emulator/faults",
+                                     json{{"api", "destroy_room"}, {"for_ms", 3000}, {"action", {{"error_code", 60007}}}});
+  REQUIRE(added.status == 201);
+  const auto listed = fixture.control("GET", "/__emulator/faults").body["faults"];
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0]["count"] == 1000000);
+  CHECK(listed[0]["for_ms"] == 3000);
+  CHECK(listed[0]["expires_at"] == kNow + 3);
+  for (int i = 0; i < 3; ++i) CHECK(fixture.destroy("live-room").code() == 60007);
+  fixture.control("POST", "/__emulator/clock", json{{"advance_seconds", 2.999}});
+  CHECK(fixture.destroy("live-room").code() == 60007);
+  fixture.control("POST", "/__emulator/clock", json{{"advance_seconds", 0.001}});
+  CHECK(fixture.control("GET", "/__emulator/faults").body["faults"].empty());
+  CHECK(fixture.destroy("live-room").code() == 0);
+}
+
 TEST_CASE("faults match by sdkappid and room_id, apply in order, and are used up after count") {
   Fixture fixture;
   fixture.control("POST", "/__emulator/faults",
@@ -262,6 +351,10 @@ TEST_CASE("GET and DELETE /__emulator/faults, bad rules are 400 naming the field
       {json{{"api", "destroy_room"}, {"count", 0}, {"action", {{"error_code", 1}}}}, "fault.count"},
       {json{{"api", "destroy_room"}, {"action", {{"delay_ms", -1}}}}, "delay_ms"},
       {json{{"api", "destroy_room"}, {"when", 1}, {"action", {{"error_code", 1}}}}, "unknown key \"when\""},
+      {json{{"api", "destroy_room"}, {"for_ms", 0}, {"action", {{"error_code", 1}}}}, "fault.for_ms"},
+      {json{{"api", "destroy_room"}, {"action", {{"truncate_body", false}}}}, "truncate_body: expected true"},
+      {json{{"api", "destroy_room"}, {"action", {{"reset_midway", true}, {"http_status", 502}}}}, "only one"},
+      {json{{"api", "destroy_room"}, {"after_apply", false}, {"action", {{"truncate_body", true}}}}, "after_apply"},
   };
   for (const auto& [rule, fragment] : bad) {
     const auto answer = fixture.control("POST", "/__emulator/faults", rule);

@@ -19,7 +19,6 @@
 #include <thread>
 #include <nlohmann/json.hpp>
 
-#include "http/connection_drop.h"
 #include "http/connection_stream.h"
 #include "http/elastic_thread_pool.h"
 #include "http/query.h"
@@ -62,6 +61,14 @@ std::string tooLargeEnvelope(std::size_t limit) {
   envelope.error_code = protocol::toInt(protocol::ErrorCode::kInvalidJsonBody);
   envelope.error_info = fmt::format("the request body is larger than the {}-byte limit", limit);
   return protocol::serializeEnvelope(envelope);
+}
+
+// The bytes of a cut answer: the status line and headers announce the whole body, and half of it
+// follows (chosen: half, so that a client sees a syntactically broken JSON document).
+std::string cutAnswer(const domain::ApiAnswer& answer) {
+  return fmt::format("HTTP/1.1 {} OK\r\nContent-Type: {}\r\nContent-Length: {}\r\n\r\n{}",
+                     answer.http_status, answer.content_type, answer.body.size(),
+                     std::string_view(answer.body).substr(0, answer.body.size() / 2));
 }
 
 }  // namespace
@@ -171,26 +178,36 @@ bool HttpServer::ConnectionServer::process_and_close_socket(int sock) {
   const auto read_timeout = std::chrono::seconds(read_timeout_sec_);
   const auto write_timeout = std::chrono::seconds(write_timeout_sec_);
   bool ok = false;
+  bool reset = false;
   if (tls_context == nullptr) {
     ConnectionStream stream(sock, read_timeout, write_timeout);
     ok = serveConnection(sock, stream);
+    reset = stream.resetOnClose();
   } else if (SSL* ssl = SSL_new(tls_context)) {
     // The stream sets the socket's timeouts first, so a client that never finishes its handshake
     // is dropped after the read timeout.
     TlsConnectionStream stream(ssl, sock, read_timeout, write_timeout);
     if (SSL_set_fd(ssl, sock) == 1 && SSL_accept(ssl) == 1) {
       ok = serveConnection(sock, stream);
-      SSL_shutdown(ssl);  // close_notify, without waiting for the client's
+      reset = stream.resetOnClose();
+      if (!reset) SSL_shutdown(ssl);  // close_notify, without waiting for the client's
     }
     SSL_free(ssl);
   }
-  ::shutdown(sock, SHUT_RDWR);
+  if (reset) {
+    // The reset_midway fault: closing with a zero linger time sends RST instead of FIN.
+    const linger abort{1, 0};
+    ::setsockopt(sock, SOL_SOCKET, SO_LINGER, &abort, sizeof(abort));
+  } else {
+    ::shutdown(sock, SHUT_RDWR);
+  }
   ::close(sock);
   open_connections_.fetch_sub(1);
   return ok;
 }
 
 bool HttpServer::ConnectionServer::serveConnection(int sock, ConnectionStream& stream) {
+  const ConnectionStream::Serving serving(stream);  // handlers reach it for faults (handleVendorApi)
   const int idle_ms = static_cast<int>(keep_alive_timeout_sec_ * 1000);
   bool ok = true;
   for (std::size_t remaining = keep_alive_max_count_; remaining > 0; --remaining) {
@@ -209,7 +226,7 @@ bool HttpServer::ConnectionServer::serveConnection(int sock, ConnectionStream& s
     const bool close_after = remaining == 1 || stopping_.load(std::memory_order_relaxed);
     bool closed = false;
     ok = process_request(stream, close_after, closed, nullptr);
-    if (!ok || closed) break;
+    if (!ok || closed || stream.ended()) break;  // ended: a fault broke the answer off
   }
   return ok;
 }
@@ -342,11 +359,22 @@ void HttpServer::handleVendorApi(const httplib::Request& request, std::string bo
                                  httplib::Response& response) {
   const auto started = std::chrono::steady_clock::now();
   const domain::ApiAnswer answer = emulator_.handle(toApiCall(request, std::move(body)));
-  // An injected delay holds only this connection's worker; others are served meanwhile.
-  if (answer.delay.count() > 0) std::this_thread::sleep_for(answer.delay);
-  if (answer.drop_connection) {
-    dropConnection(request);
-    response.set_header("Connection", "close");
+  ConnectionStream* connection = ConnectionStream::current();
+  if (answer.delay.count() > 0) {
+    // An injected delay holds only this connection's worker; others are served meanwhile. It ends
+    // early when the client gives up and closes (nobody is left to answer: chosen), or when the
+    // server stops (then the answer goes out at once).
+    const bool client_waited =
+        connection != nullptr ? connection->holdOpen(answer.delay, server_.stopFd()) : true;
+    if (!client_waited && !server_.stopping()) {
+      connection->endWith({}, false);
+      log_.write(answer, std::chrono::steady_clock::now() - started);
+      return;
+    }
+  }
+  if (connection != nullptr && (answer.drop_connection || answer.cut != domain::AnswerCut::kNone)) {
+    connection->endWith(answer.drop_connection ? std::string() : cutAnswer(answer),
+                        answer.cut == domain::AnswerCut::kResetMidway);
   } else {
     response.status = answer.http_status;
     response.set_content(answer.body, answer.content_type.c_str());

@@ -87,6 +87,8 @@ class HttpServer {
 
   // Lines the request log dropped because its reader fell behind.
   std::uint64_t droppedLogLines() const { return log_.droppedLines(); }
+  // Connections being served now.
+  std::size_t openConnections() const { return server_.openConnections(); }
 
  private:
   // Serving and stopping. cpp-httplib 0.11.4 serves a connection in a loop that only checks for
@@ -106,6 +108,9 @@ class HttpServer {
     bool widenBacklog(int backlog);
     // Connections being served now (for tests and health).
     std::size_t openConnections() const { return open_connections_.load(); }
+    // Readable once stopServing() has run (for waits that must end when the server stops).
+    int stopFd() const { return stop_fd_; }
+    bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
 
    private:
     bool process_and_close_socket(int sock) override;

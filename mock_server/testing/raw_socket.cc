@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <stdexcept>
 
 namespace live::testing {
@@ -27,8 +28,11 @@ RawSocket::RawSocket(int port) {
   ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 }
 
-RawSocket::~RawSocket() {
+RawSocket::~RawSocket() { close(); }
+
+void RawSocket::close() {
   if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
 }
 
 void RawSocket::send(const std::string& bytes) {
@@ -47,6 +51,7 @@ std::string RawSocket::readAll(int timeout_ms) {
     pollfd descriptor{fd_, POLLIN, 0};
     if (::poll(&descriptor, 1, timeout_ms) <= 0) break;
     const auto count = ::recv(fd_, buffer, sizeof(buffer), 0);
+    if (count < 0 && errno == ECONNRESET) reset_ = true;
     if (count <= 0) break;
     received.append(buffer, static_cast<std::size_t>(count));
   }

@@ -16,6 +16,10 @@ class RawSocket {
   void send(const std::string& bytes);
   // Reads until the peer closes or `timeout_ms` passes without data; returns what arrived.
   std::string readAll(int timeout_ms);
+  // How the last read ended: the peer reset the connection (rather than closing it).
+  bool wasReset() const { return reset_; }
+  // Closes this side now (the peer sees the close).
+  void close();
   // Reads one HTTP response (headers and a Content-Length body); empty if the connection closed
   // or `timeout_ms` passed first.
   std::string readResponse(int timeout_ms);
@@ -24,6 +28,7 @@ class RawSocket {
   bool readMore(std::string& into, int timeout_ms);
   int fd_ = -1;
   std::string buffered_;
+  bool reset_ = false;
 };
 
 }  // namespace live::testing

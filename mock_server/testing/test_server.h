@@ -26,6 +26,7 @@ class TestServer {
   domain::Emulator& emulator() { return *emulator_; }
   // Stops the server as SIGTERM does (HttpServer::stop); the destructor then joins it.
   void stop() { server_->stop(); }
+  std::size_t openConnections() const { return server_->openConnections(); }
   // A keep-alive client with TCP_NODELAY, pointed at this server.
   std::unique_ptr<httplib::Client> client() const;
 
