@@ -15,6 +15,7 @@
 
 #include "protocol/endpoints.h"
 #include "protocol/json_limits.h"
+#include "backoff.h"
 #include "suites.h"
 #include "testing/child_process.h"
 
@@ -26,14 +27,36 @@ using json = nlohmann::json;
 // Answers after which a retry is safe: the room was not touched, or it may not have been.
 bool retrySafeAfter(std::int64_t error_code) { return error_code == 100001 || error_code == 60007; }
 
+// An answer that comes within the vendor's own server-side timeout of 3 s must be waited for
+// (chosen).
+constexpr double kAnswerMustBeAwaitedS = 3.0;
+// A request with no answer must be given up within 15 s, by a retry or a report (chosen), with
+// this much slack for reading the report.
+constexpr double kGiveUpWithinS = 15.0;
+constexpr double kReportSlackS = 0.5;
+
 struct AdapterRun {
-  std::vector<json> lines;  // what the adapter printed, parsed
+  std::vector<json> lines;         // what the adapter printed, parsed
+  std::vector<double> line_times;  // when each line was read (Unix seconds, the system clock)
   std::vector<std::string> problems;
   std::string stderr_tail;
+  int exit_status = -1;  // -1 when it was killed for taking too long
+  double ended_at = 0;    // when it ended or was killed (Unix seconds)
 };
 
-AdapterRun runAdapter(const ClientAdapter& adapter, const std::string& endpoint, const std::string& key,
-                      const std::vector<std::string>& rooms) {
+// A string member of an adapter's line; empty when absent or of another type (the checks then say
+// what was expected).
+std::string stringMember(const json& line, const char* name) {
+  const auto member = line.find(name);
+  return member != line.end() && member->is_string() ? member->get<std::string>() : std::string();
+}
+
+double unixNow() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+AdapterRun runAdapter(const ClientAdapter& adapter, int timeout_ms, const std::string& endpoint,
+                      const std::string& key, const std::vector<std::string>& rooms) {
   AdapterRun run;
   const auto stderr_path =
       std::filesystem::temp_directory_path() / fmt::format("live-conformance-{}.stderr", ::getpid());
@@ -47,35 +70,42 @@ AdapterRun runAdapter(const ClientAdapter& adapter, const std::string& endpoint,
       "LIVE_CONFORMANCE_STDERR=" + stderr_path.string()};
   if (!adapter.ca_file.empty()) environment.push_back("LIVE_CA_FILE=" + adapter.ca_file);
   testing::ChildProcess child("/bin/sh", arguments, environment);
-  const auto deadline = started + std::chrono::milliseconds(adapter.timeout_ms);
-  std::string text;
+  const auto deadline = started + std::chrono::milliseconds(timeout_ms);
+  std::vector<std::pair<std::string, double>> read;  // each line, and when it was read
+  const auto keep = [&](const std::string& chunk) {
+    const double now = unixNow();
+    std::size_t start = 0;
+    while (start < chunk.size()) {
+      auto end = chunk.find('\n', start);
+      if (end == std::string::npos) end = chunk.size();
+      read.emplace_back(chunk.substr(start, end - start), now);
+      start = end + 1;
+    }
+  };
   for (;;) {
     const std::string line = child.readLine(50);
     if (!line.empty()) {
-      text += line + "\n";
+      keep(line);
       continue;
     }
-    if (child.wait(0) >= 0) {
-      text += child.readStdout();
+    if (const int status = child.wait(0); status >= 0) {
+      run.exit_status = status;
+      keep(child.readStdout());
       break;
     }
     if (std::chrono::steady_clock::now() > deadline) {
       child.signal(SIGKILL);
       child.wait(5000);
-      run.problems.push_back(fmt::format("the adapter did not finish within {} ms", adapter.timeout_ms));
+      run.problems.push_back(fmt::format("the adapter did not finish within {} ms", timeout_ms));
       break;
     }
   }
+  run.ended_at = unixNow();
   std::ifstream stderr_file(stderr_path);
   const std::string stderr_text((std::istreambuf_iterator<char>(stderr_file)), std::istreambuf_iterator<char>());
   run.stderr_tail = stderr_text.size() > 300 ? stderr_text.substr(stderr_text.size() - 300) : stderr_text;
   std::filesystem::remove(stderr_path);
-  std::size_t start = 0;
-  while (start < text.size()) {
-    auto end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    const std::string line = text.substr(start, end - start);
-    start = end + 1;
+  for (const auto& [line, at] : read) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     auto parsed = protocol::parseUntrustedJson(line);
     if (!parsed || !parsed.value().is_object()) {
@@ -83,6 +113,7 @@ AdapterRun runAdapter(const ClientAdapter& adapter, const std::string& endpoint,
       continue;
     }
     run.lines.push_back(std::move(parsed).value());
+    run.line_times.push_back(at);
   }
   return run;
 }
@@ -100,7 +131,14 @@ struct Sent {
   std::string request_id;
   int http_status = 0;
   bool dropped = false;
-  std::string room;  // the body's RoomId, when it has one
+  std::string cut;  // the answer was broken off (truncate_body, reset_midway)
+  double delay_s = 0;  // an injected delay before the answer
+  bool injected = false;  // a fault rule shaped the answer
+  std::optional<std::string> room;  // the body's RoomId, when it has one
+
+  double answeredAt() const { return time + delay_s; }
+  // The client received a whole envelope: ErrorCode and RequestId are what it was told.
+  bool envelopeReceived() const { return http_status == 200 && !dropped && cut.empty(); }
 };
 
 Sent toSent(const json& entry) {
@@ -117,6 +155,9 @@ Sent toSent(const json& entry) {
   const json response = entry.value("response", json::object());
   sent.http_status = response.value("http_status", 0);
   sent.dropped = response.value("dropped", false);
+  sent.cut = response.value("cut", "");
+  sent.delay_s = static_cast<double>(response.value("delay_ms", std::int64_t{0})) / 1000;
+  sent.injected = entry.contains("fault_id");
   if (auto body = protocol::parseUntrustedJson(sent.body);
       body && body.value().is_object() && body.value().contains("RoomId") && body.value()["RoomId"].is_string()) {
     sent.room = body.value()["RoomId"].get<std::string>();
@@ -164,7 +205,7 @@ void checkShape(const Sent& sent, std::size_t index, std::vector<std::string>& p
                         "identifier or app)", sent.error_code));
   }
   const auto body = protocol::parseUntrustedJson(sent.body);
-  if (!body || !body.value().is_object() || body.value().size() != 1 || sent.room.empty()) {
+  if (!body || !body.value().is_object() || body.value().size() != 1 || !sent.room) {
     problem(fmt::format("body {}, expected exactly {{\"RoomId\":\"...\"}}", sent.body.substr(0, 120)));
   }
   if (sent.content_type.rfind("application/json", 0) != 0) {
@@ -197,17 +238,29 @@ std::vector<std::string> runScenario(Target& emulator, const FixtureApps& apps, 
     if (!emulator.control("POST", "/__emulator/rooms", bulk, 201, problem)) return {"setup: " + problem};
   }
 
-  const AdapterRun run = runAdapter(adapter, emulator.url(), apps.keyOf(kFixtureApp), rooms);
+  const int timeout_ms = scenario.value("timeout_ms", adapter.timeout_ms);
+  const AdapterRun run = runAdapter(adapter, timeout_ms, emulator.url(), apps.keyOf(kFixtureApp), rooms);
   failures = run.problems;
+  if (run.exit_status > 2) {
+    failures.push_back(fmt::format("the adapter exited with status {}{} (0, 1 and 2 are its outcomes; anything else "
+                                   "is a crash)",
+                                   run.exit_status, run.exit_status > 128 ? fmt::format(", signal {}", run.exit_status - 128) : ""));
+  }
   const auto journal = emulator.control("GET", "/__emulator/requests", std::nullopt, 200, problem);
   if (!journal) return {"journal: " + problem};
   std::vector<Sent> sent;
   for (const auto& entry : journal->value("requests", json::array())) sent.push_back(toSent(entry));
+  const std::set<std::string> asked(rooms.begin(), rooms.end());
 
   // The shape of every request, and random never repeated.
   std::map<std::string, std::size_t> randoms;
   for (std::size_t i = 0; i < sent.size(); ++i) {
     checkShape(sent[i], i, failures);
+    if (sent[i].room && asked.count(*sent[i].room) == 0) {
+      failures.push_back(fmt::format("request {}: RoomId {} is not a room the adapter was given (its body: {}): "
+                                     "the id must reach the server exactly as given",
+                                     i + 1, json(*sent[i].room).dump(), sent[i].body.substr(0, 120)));
+    }
     if (sent[i].query.contains("random") && sent[i].query["random"].is_string()) {
       const auto [it, fresh] = randoms.emplace(sent[i].query["random"].get<std::string>(), i);
       if (!fresh) {
@@ -218,34 +271,56 @@ std::vector<std::string> runScenario(Target& emulator, const FixtureApps& apps, 
   }
   if (sent.empty() && !rooms.empty()) failures.push_back("the emulator received no request from the client");
 
-  // Per room: retries only where safe, no hammering, the outcome and RequestId reported.
+  // Output discipline: exactly one line for each room asked for, none for others.
   const json expect = scenario.value("expect", json::object());
   const auto outcomes = expectedOutcomes(expect);
-  std::map<std::string, const json*> reported;
-  for (const auto& line : run.lines) {
-    if (line.contains("RoomId") && line["RoomId"].is_string()) reported[line["RoomId"].get<std::string>()] = &line;
+  std::map<std::string, std::vector<std::size_t>> reported;  // room -> indexes into run.lines
+  for (std::size_t i = 0; i < run.lines.size(); ++i) {
+    const json& line = run.lines[i];
+    if (!line.contains("RoomId") || !line["RoomId"].is_string()) {
+      failures.push_back(fmt::format("adapter output: a line without a string RoomId: {}", line.dump().substr(0, 120)));
+      continue;
+    }
+    const std::string room = line["RoomId"].get<std::string>();
+    if (asked.count(room) == 0) {
+      failures.push_back(fmt::format("adapter output: a line for {}, a room it was not asked to destroy", json(room).dump()));
+      continue;
+    }
+    reported[room].push_back(i);
   }
+
+  // Per room: retries only where safe, backoff, the outcome and RequestId reported.
   for (const auto& room : rooms) {
     std::vector<const Sent*> attempts;
     for (const auto& entry : sent) {
       if (entry.room == room) attempts.push_back(&entry);
     }
+    const std::string shown = json(room).dump();
     for (std::size_t a = 0; a + 1 < attempts.size(); ++a) {
       const Sent& previous = *attempts[a];
-      const bool business_error = previous.http_status == 200 && !previous.dropped && previous.error_code != 0 &&
-                                  !retrySafeAfter(previous.error_code);
+      const bool business_error =
+          previous.envelopeReceived() && previous.error_code != 0 && !retrySafeAfter(previous.error_code);
       if (business_error) {
         failures.push_back(fmt::format("room {}: retried after ErrorCode {}, which is final (retry only after "
                                        "a transport error, HTTP 5xx, 100001 or 60007)",
-                                       room, previous.error_code));
+                                       shown, previous.error_code));
+        break;
+      }
+      // An answer that comes within the vendor's own 3 s is waited for, not raced.
+      const Sent& next = *attempts[a + 1];
+      if (previous.delay_s > 0 && previous.delay_s < kAnswerMustBeAwaitedS && next.time < previous.answeredAt()) {
+        failures.push_back(fmt::format("room {}: request {} was sent {:.0f} ms after the previous one, while that one "
+                                       "was still open (its answer came after {:.0f} ms): wait for the answer, do "
+                                       "not send a second request",
+                                       shown, a + 2, (next.time - previous.time) * 1000, previous.delay_s * 1000));
         break;
       }
     }
-    for (std::size_t a = 0; a + 5 < attempts.size(); ++a) {
-      if (attempts[a + 5]->time - attempts[a]->time < 1.0) {
-        failures.push_back(fmt::format("room {}: 6 requests within {:.0f} ms; retries must back off (at most 5 "
-                                       "requests for one room in any second)",
-                                       room, (attempts[a + 5]->time - attempts[a]->time) * 1000));
+    std::vector<Attempt> timeline;
+    for (const Sent* attempt : attempts) timeline.push_back({attempt->time, attempt->answeredAt()});
+    for (const auto& judged : {judgeCeiling(timeline), judgeBackoff(timeline)}) {
+      if (judged) {
+        failures.push_back(fmt::format("room {}: {}", shown, *judged));
         break;
       }
     }
@@ -253,43 +328,75 @@ std::vector<std::string> runScenario(Target& emulator, const FixtureApps& apps, 
       const json& bounds = expect["requests_per_room"];
       const auto count = static_cast<int>(attempts.size());
       if (count < bounds.value("min", 0) || count > bounds.value("max", 1000000)) {
-        failures.push_back(fmt::format("room {}: {} requests, expected {}..{}", room, count, bounds.value("min", 0),
+        failures.push_back(fmt::format("room {}: {} requests, expected {}..{}", shown, count, bounds.value("min", 0),
                                        bounds.value("max", 1000000)));
       }
     }
-    const auto line = reported.find(room);
-    if (line == reported.end()) {
-      failures.push_back(fmt::format("room {}: the adapter reported no outcome for it", room));
+    const auto lines = reported.find(room);
+    // A silent server: the attempt is given up within 15 s, by a retry or by a report.
+    const double reported_at = lines != reported.end() ? run.line_times[lines->second.front()] : run.ended_at;
+    for (std::size_t a = 0; a < attempts.size(); ++a) {
+      const Sent& attempt = *attempts[a];
+      if (attempt.delay_s < kGiveUpWithinS) continue;
+      const double moved_on = a + 1 < attempts.size() ? attempts[a + 1]->time : reported_at;
+      if (moved_on - attempt.time > kGiveUpWithinS + kReportSlackS) {
+        failures.push_back(fmt::format("room {}: request {} got no answer, and the client waited {:.1f} s without "
+                                       "retrying or reporting: it needs a timeout (give up within {:.0f} s)",
+                                       shown, a + 1, moved_on - attempt.time, kGiveUpWithinS));
+      }
+    }
+    if (lines == reported.end()) {
+      failures.push_back(fmt::format("room {}: the adapter reported no outcome for it", shown));
       continue;
     }
-    const json& result = *line->second;
-    const std::string outcome = result.value("outcome", "");
+    if (lines->second.size() > 1) {
+      failures.push_back(fmt::format("room {}: reported {} times; report each room exactly once", shown,
+                                     lines->second.size()));
+    }
+    const json& result = run.lines[lines->second.front()];
+    const std::string outcome = stringMember(result, "outcome");
+    const Sent* last = attempts.empty() ? nullptr : attempts.back();
     if (std::find(outcomes.begin(), outcomes.end(), outcome) == outcomes.end()) {
-      const Sent* last = attempts.empty() ? nullptr : attempts.back();
       failures.push_back(fmt::format(
-          "room {}: outcome \"{}\" (ErrorCode {}), expected {}{}", room, outcome,
+          "room {}: outcome \"{}\" (ErrorCode {}), expected {}{}", shown, outcome,
           result.contains("ErrorCode") ? result["ErrorCode"].dump() : "none", json(outcomes).dump(),
-          last != nullptr && last->http_status == 200 && !last->dropped
+          last != nullptr && last->envelopeReceived()
               ? fmt::format("; the emulator's last answer was ErrorCode {}", last->error_code)
               : std::string()));
+    }
+    // "destroyed" rests on an answer that said so.
+    if (outcome == "destroyed" &&
+        std::none_of(attempts.begin(), attempts.end(),
+                     [](const Sent* attempt) { return attempt->envelopeReceived() && attempt->error_code == 0; })) {
+      std::string answers;
+      for (const Sent* attempt : attempts) {
+        answers += answers.empty() ? "" : ", ";
+        answers += attempt->envelopeReceived() ? std::to_string(attempt->error_code)
+                   : !attempt->cut.empty()     ? attempt->cut
+                   : attempt->dropped          ? std::string("no answer")
+                                               : fmt::format("HTTP {}", attempt->http_status);
+      }
+      failures.push_back(fmt::format("room {}: reported destroyed, but no answer the emulator sent said so (its "
+                                     "answers: {})",
+                                     shown, answers.empty() ? "none" : answers));
     }
     if (expect.contains("error_code")) {
       const auto code = expect["error_code"].get<std::int64_t>();
       if (!result.contains("ErrorCode") || !result["ErrorCode"].is_number_integer() ||
           result["ErrorCode"].get<std::int64_t>() != code) {
-        failures.push_back(fmt::format("room {}: reported ErrorCode {}, expected {}", room,
+        failures.push_back(fmt::format("room {}: reported ErrorCode {}, expected {}", shown,
                                        result.contains("ErrorCode") ? result["ErrorCode"].dump() : "none", code));
       }
     }
     // The RequestId reported is the one the emulator sent with the deciding answer.
     const Sent* answered = nullptr;
     for (const Sent* attempt : attempts) {
-      if (attempt->http_status == 200 && !attempt->dropped && !attempt->request_id.empty()) answered = attempt;
+      if (attempt->envelopeReceived() && !attempt->request_id.empty()) answered = attempt;
     }
     if (answered != nullptr && (outcome == "destroyed" || outcome == "error" || outcome == "already_destroyed") &&
-        result.value("RequestId", "") != answered->request_id) {
+        stringMember(result, "RequestId") != answered->request_id) {
       failures.push_back(fmt::format("room {}: reported RequestId {}, but the emulator's answer carried \"{}\"",
-                                     room, result.contains("RequestId") ? result["RequestId"].dump() : "none",
+                                     shown, result.contains("RequestId") ? result["RequestId"].dump() : "none",
                                      answered->request_id));
     }
   }
@@ -303,7 +410,7 @@ std::vector<std::string> runScenario(Target& emulator, const FixtureApps& apps, 
     }
   }
   for (const auto& entry : sent) {
-    if (entry.error_code == 60007) {
+    if (entry.error_code == 60007 && !entry.injected) {
       failures.push_back("the emulator answered 60007 (rate limited): the client must pace itself below 200/s");
       break;
     }

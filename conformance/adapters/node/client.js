@@ -15,6 +15,10 @@ const { Api } = require('tls-sig-api-v2');
 const DEFECTS = [
   'wrong-key', 'no-random', 'random-out-of-range', 'get-instead-of-post',
   'retries-100004', 'retries-without-backoff', 'ignores-errorcode',
+  // The ways clients fail in production (fixtures/conformance/client/production_failures.json).
+  'gives-up-on-60007', 'reports-destroyed-when-rate-limited', 'short-timeout', 'no-timeout',
+  'expects-2024-shape', 'pastes-json', 'crashes-on-broken-answer', 'trusts-status-line',
+  'reports-twice', 'reports-extra-room', 'skips-last-room', 'five-fast-attempts', 'aborts-on-broken-answer',
 ];
 const broken = process.env.LIVE_BROKEN || '';
 if (broken && !DEFECTS.includes(broken)) {
@@ -55,10 +59,12 @@ function call(roomId) {
   const query = new URLSearchParams({ sdkappid: String(sdkappid), identifier, usersig });
   if (broken !== 'no-random') query.set('random', randomParameter());
   query.set('contenttype', 'json');
-  const body = JSON.stringify({ RoomId: roomId });
+  // pastes-json builds the body by pasting the id into a string: no escaping.
+  const body = broken === 'pastes-json' ? `{"RoomId":"${roomId}"}` : JSON.stringify({ RoomId: roomId });
+  const timeout = { 'short-timeout': 1000, 'no-timeout': 0 }[broken] ?? 3000;
   return new Promise((resolve) => {
     const request = http.request({
-      host: endpoint.hostname, port: endpoint.port || 80, agent, timeout: 3000,
+      host: endpoint.hostname, port: endpoint.port || 80, agent, timeout,
       method: broken === 'get-instead-of-post' ? 'GET' : 'POST',
       path: `${PATH}?${query}`,
       headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
@@ -67,9 +73,9 @@ function call(roomId) {
       response.setEncoding('utf8');
       response.on('data', (chunk) => { text += chunk; });
       response.on('end', () => resolve({ status: response.statusCode, text }));
-      response.on('error', (error) => resolve({ transport: error.message }));
+      response.on('error', (error) => resolve({ transport: error.message, status: response.statusCode }));
     });
-    request.on('timeout', () => request.destroy(new Error('timed out')));
+    if (timeout > 0) request.on('timeout', () => request.destroy(new Error('timed out')));
     request.on('error', (error) => resolve({ transport: error.message }));
     request.end(body);
   });
@@ -77,14 +83,21 @@ function call(roomId) {
 
 // Retries only where it is safe: no answer, HTTP 5xx, 100001 (internal error), 60007 (rate limit).
 // After an attempt whose outcome is unknown, 100004 means an earlier attempt destroyed the room.
+const SHAPE_2024 = /^\{"ActionStatus":"(OK|FAIL)","ErrorInfo":"(.*)","ErrorCode":(\d+),"RequestId":"([^"]*)"\}$/;
+
 async function destroy(roomId) {
   const maxAttempts = broken === 'retries-without-backoff' ? 20 : 5;
   let outcomeUnknown = false;
   let last = null;
   for (let attempt = 1; ; attempt += 1) {
-    await pace();
+    if (broken !== 'five-fast-attempts') await pace();
     const answer = await call(roomId);
     let retryable = false;
+    if (broken === 'crashes-on-broken-answer') JSON.parse(answer.text);  // throws on HTML, a cut body, no body
+    if (broken === 'aborts-on-broken-answer' && answer.status !== 200) process.abort();  // a native crash
+    if (broken === 'trusts-status-line' && answer.status === 200) {
+      return { RoomId: roomId, outcome: 'destroyed', ErrorCode: 0, ErrorInfo: '', RequestId: null, attempts: attempt };
+    }
     if (answer.transport !== undefined || answer.status !== 200) {
       outcomeUnknown = true;
       retryable = answer.transport !== undefined || answer.status >= 500;
@@ -92,7 +105,13 @@ async function destroy(roomId) {
     } else {
       let envelope;
       try {
-        envelope = JSON.parse(answer.text);
+        if (broken === 'expects-2024-shape') {
+          const match = SHAPE_2024.exec(answer.text);
+          if (!match) throw new Error('not the 2024 shape');
+          envelope = { ActionStatus: match[1], ErrorInfo: match[2], ErrorCode: Number(match[3]), RequestId: match[4] };
+        } else {
+          envelope = JSON.parse(answer.text);
+        }
       } catch (error) {
         return { RoomId: roomId, outcome: 'transport_error', ErrorCode: null, ErrorInfo: 'unparsable answer', RequestId: null, attempts: attempt };
       }
@@ -100,14 +119,18 @@ async function destroy(roomId) {
       if (code === 0 || broken === 'ignores-errorcode') {
         return { RoomId: roomId, outcome: 'destroyed', ErrorCode: 0, ErrorInfo: '', RequestId: envelope.RequestId, attempts: attempt };
       }
+      if (code === 60007 && broken === 'reports-destroyed-when-rate-limited' && attempt >= 3) {
+        return { RoomId: roomId, outcome: 'destroyed', ErrorCode: 0, ErrorInfo: '', RequestId: envelope.RequestId, attempts: attempt };
+      }
       if (code === 100004 && outcomeUnknown && broken !== 'retries-100004') {
         return { RoomId: roomId, outcome: 'already_destroyed', ErrorCode: code, ErrorInfo: envelope.ErrorInfo, RequestId: envelope.RequestId, attempts: attempt };
       }
       last = { RoomId: roomId, outcome: 'error', ErrorCode: code, ErrorInfo: envelope.ErrorInfo, RequestId: envelope.RequestId };
-      retryable = code === 100001 || code === 60007 || (broken === 'retries-100004' && code === 100004);
+      retryable = code === 100001 || (code === 60007 && broken !== 'gives-up-on-60007') ||
+                  (broken === 'retries-100004' && code === 100004);
     }
     if (!retryable || attempt >= maxAttempts) return { ...last, attempts: attempt };
-    if (broken !== 'retries-without-backoff') {
+    if (broken !== 'retries-without-backoff' && broken !== 'five-fast-attempts') {
       // Exponential backoff with full jitter: 0..100 ms, 0..200 ms, ... capped at 2 s.
       await sleep(Math.random() * Math.min(2000, 100 * 2 ** (attempt - 1)));
     }
@@ -116,9 +139,13 @@ async function destroy(roomId) {
 
 (async () => {
   let exitCode = 0;
-  for (const roomId of process.argv.slice(2)) {
+  const rooms = process.argv.slice(2);
+  for (const [index, roomId] of rooms.entries()) {
     const result = await destroy(roomId);
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    if (broken === 'skips-last-room' && index === rooms.length - 1) continue;
+    const line = `${JSON.stringify(result)}\n`;
+    process.stdout.write(broken === 'reports-twice' ? line + line : line);
+    if (broken === 'reports-extra-room') process.stdout.write(`${JSON.stringify({ ...result, RoomId: `${roomId}-extra` })}\n`);
     if (result.outcome === 'error') exitCode = Math.max(exitCode, 1);
     if (result.outcome === 'transport_error') exitCode = 2;
   }
