@@ -138,18 +138,38 @@ std::vector<std::string> check(const HttpAnswer& answer, const json& expect, std
     problems.push_back(fmt::format("body: expected the vendor's envelope, seen {}", shown(answer.body)));
     return problems;
   }
-  // The envelope's members, in the seed's order.
+  // The envelope's members, in the order of the app's response style (docs/destroy_room.md, "The two
+  // response shapes").
+  const bool current = expect.value("response_style", "2024") == "current";
+  const auto code = expect["error_code"].get<std::int64_t>();
   const auto ordered = nlohmann::ordered_json::parse(answer.body);
   std::vector<std::string> keys;
   for (const auto& item : ordered.items()) keys.push_back(item.key());
-  const std::vector<std::string> expected_keys = {"ActionStatus", "ErrorInfo", "ErrorCode", "RequestId"};
-  if (keys.size() < 4 || !std::equal(expected_keys.begin(), expected_keys.end(), keys.begin())) {
-    problems.push_back(fmt::format("envelope: expected members ActionStatus, ErrorInfo, ErrorCode, "
-                                   "RequestId in that order, seen {}", shown(answer.body)));
+  std::vector<std::string> expected_keys = {"ActionStatus", "ErrorInfo", "ErrorCode", "RequestId"};
+  if (current) {
+    expected_keys = {"ErrorCode", "ErrorInfo", "ActionStatus", "RequestId"};
+    if (code == 0) expected_keys.push_back("Response");
+  }
+  if (keys != expected_keys) {
+    std::string names;
+    for (const auto& key : expected_keys) names += (names.empty() ? "" : ", ") + key;
+    problems.push_back(fmt::format("envelope: expected members {} in that order, seen {}", names, shown(answer.body)));
     return problems;
   }
   const json& envelope = parsed.value();
-  const auto code = expect["error_code"].get<std::int64_t>();
+  if (current && code == 0) {
+    const json& response = envelope["Response"];
+    bool counters = response.is_object() && response.size() == 1 && response.contains("Statistic") &&
+                    response["Statistic"].is_object() && response["Statistic"].size() == 5;
+    for (const char* name : {"TotalViewers", "TotalGiftsSent", "TotalGiftCoins", "TotalUniqueGiftSenders",
+                             "TotalLikesReceived"}) {
+      counters = counters && response["Statistic"].contains(name) && response["Statistic"][name].is_number_unsigned();
+    }
+    if (!counters) {
+      problems.push_back(fmt::format("Response: expected {{\"Statistic\":{{...}}}} with the five counters as "
+                                     "non-negative integers, seen {}", shown(response.dump())));
+    }
+  }
   const std::string action = code == 0 ? "OK" : "FAIL";
   if (!envelope["ErrorCode"].is_number_integer() || envelope["ErrorCode"].get<std::int64_t>() != code) {
     problems.push_back(fmt::format("ErrorCode: expected {}, seen {} (ErrorInfo: {})", code,
