@@ -4,13 +4,18 @@
 #include <array>
 
 #include "domain/destroy_room.h"
+#include "domain/live_config.h"
 
 namespace live::domain {
 namespace {
 
 const DestroyRoomApi kDestroyRoom;
+const SetCallbackApi kSetCallback;
+const UpdateCallbackApi kUpdateCallback;
+const SetCallbackTokenApi kSetCallbackToken;
 
-constexpr std::array<const Api*, 1> kApis = {&kDestroyRoom};
+// destroy_room stays first: its index keys the rate limiter's hot path.
+constexpr std::array<const Api*, 4> kApis = {&kDestroyRoom, &kSetCallback, &kUpdateCallback, &kSetCallbackToken};
 
 }  // namespace
 

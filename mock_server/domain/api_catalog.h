@@ -1,5 +1,6 @@
-// The emulated APIs of the live_engine_http_srv family. Adding a sibling API (create_room,
-// get_room_info) means one new Api subclass and one row in the table in api_catalog.cc.
+// The emulated APIs of the live_engine_http_srv family and of live_config. Adding a sibling API
+// (create_room, get_room_info) means one new Api subclass and one row in the table in
+// api_catalog.cc.
 #pragma once
 
 #include <cstddef>
@@ -14,6 +15,14 @@
 
 namespace live::domain {
 
+class CallbackSettings;
+
+// The state an API's operation may read and change.
+struct DomainState {
+  RoomStore& rooms;
+  CallbackSettings& callbacks;
+};
+
 class Api {
  public:
   virtual ~Api() = default;
@@ -25,7 +34,7 @@ class Api {
   // context.body holds parsed JSON. Fills what apply() needs.
   virtual std::optional<Outcome> checkBody(CallContext& context) const = 0;
   // The API's state checks and its effect (rows 20 onward), atomic with respect to other calls.
-  virtual Outcome apply(const CallContext& context, RoomStore& rooms) const = 0;
+  virtual Outcome apply(const CallContext& context, DomainState& state) const = 0;
 };
 
 // Every emulated API, in a fixed order; an API's index in this list is stable for the process.

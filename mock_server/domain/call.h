@@ -34,11 +34,12 @@ struct Outcome {
   protocol::ErrorCode code = protocol::ErrorCode::kOk;
   std::string error_info;
   std::string extra_members;  // success payload members after RequestId, if the API has any
+  std::shared_ptr<const Room> dissolved;  // the room the call dissolved (for its callback)
 
   bool ok() const { return code == protocol::ErrorCode::kOk; }
   static Outcome success() { return {}; }
   static Outcome reject(protocol::ErrorCode code, std::string error_info) {
-    return {code, std::move(error_info), {}};
+    return {code, std::move(error_info), {}, {}};
   }
 };
 

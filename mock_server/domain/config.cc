@@ -118,7 +118,7 @@ Result<App> parseApp(const json& value, const std::string& path) {
   if (!value.is_object()) return expected(path, "an object", value);
   if (auto failure = checkKeys(value, path,
                                {"sdkappid", "secret_key", "root_admin", "admins", "status",
-                                "response_style", "auto_dissolve"})) {
+                                "response_style", "auto_dissolve", "callback"})) {
     return *failure;
   }
   App app;
@@ -447,6 +447,11 @@ Result<EmulatorConfig> parseConfig(std::string_view text) {
     if (config.findApp(app.value().sdkappid) != nullptr) {
       return Failure{fmt::format("{}.sdkappid: app {} is configured twice", path,
                                  app.value().sdkappid)};
+    }
+    if (apps[i].contains("callback")) {
+      auto callback = parseCallbackConfig(apps[i]["callback"], path + ".callback");
+      if (!callback) return Failure{callback.error()};
+      config.callbacks[app.value().sdkappid] = std::move(callback).value();
     }
     config.apps.push_back(std::move(app).value());
   }

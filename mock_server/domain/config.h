@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "domain/clock.h"
+#include "domain/callbacks.h"
 #include "domain/model.h"
 #include "protocol/result.h"
 
@@ -28,6 +29,8 @@ struct EmulatorConfig {
   std::vector<RoomConfig> rooms;
   // Per-API limit in requests per second, by API name ("destroy_room"); 0 turns limiting off.
   std::map<std::string, std::uint32_t, std::less<>> rate_limits;
+  // Each app's webhook configuration (apps[].callback), for apps that have one.
+  std::map<SdkAppId, CallbackConfig> callbacks;
 
   const App* findApp(SdkAppId sdkappid) const;
 };

@@ -42,11 +42,11 @@ std::optional<Outcome> DestroyRoomApi::checkBody(CallContext& context) const {
   return std::nullopt;
 }
 
-Outcome DestroyRoomApi::apply(const CallContext& context, RoomStore& rooms) const {
+Outcome DestroyRoomApi::apply(const CallContext& context, DomainState& state) const {
   const App& app = *context.app;
   std::optional<Outcome> refusal;
-  RoomStatistic statistic;
-  const auto result = rooms.removeIf(app.sdkappid, context.room_id, [&](const Room& room) {
+  std::optional<Room> dissolved;
+  const auto result = state.rooms.removeIf(app.sdkappid, context.room_id, [&](const Room& room) {
     // Row 21: only live rooms can be dissolved through this API.
     if (room.type != kLiveRoomType) {
       refusal = Outcome::reject(
@@ -64,14 +64,15 @@ Outcome DestroyRoomApi::apply(const CallContext& context, RoomStore& rooms) cons
                       context.identifier, room.room_id, room.owner, app.root_admin));
       return false;
     }
-    statistic = room.statistic;
+    dissolved = room;
     return true;
   });
   switch (result) {
     case RoomStore::RemoveResult::kRemoved: {
       // The dissolved room's counters; only the current response style sends them.
       Outcome success = Outcome::success();
-      success.extra_members = statisticResponseMembers(statistic);
+      success.extra_members = statisticResponseMembers(dissolved->statistic);
+      success.dissolved = std::make_shared<const Room>(std::move(*dissolved));
       return success;
     }
     case RoomStore::RemoveResult::kRefused:

@@ -13,7 +13,7 @@ class DestroyRoomApi final : public Api {
   std::uint32_t documentedRateLimit() const override { return 200; }  // "200 queries/sec" (doc)
 
   std::optional<Outcome> checkBody(CallContext& context) const override;
-  Outcome apply(const CallContext& context, RoomStore& rooms) const override;
+  Outcome apply(const CallContext& context, DomainState& state) const override;
 };
 
 }  // namespace live::domain

@@ -3,6 +3,7 @@
 #include "domain/emulator.h"
 
 #include "domain/state_file.h"
+#include "protocol/callback.h"
 
 #include <fmt/format.h>
 
@@ -50,6 +51,8 @@ Emulator::Emulator(EmulatorConfig config, EmulatorOptions options)
                                          initialRooms(config_, clock_.now()))),
       faults_(registry_, clock_),
       journal_(registry_, options_.journal_size),
+      callbacks_(registry_, config_.callbacks),
+      callback_log_(registry_, options_.journal_size),
       checks_(std::make_unique<CheckChain>(config_.apps, app_statuses_,
                                            resolveLimits(config_, options_), limiter_,
                                            CheckOptions{options_.lenient_random})) {
@@ -73,7 +76,8 @@ ApiAnswer Emulator::handle(ApiCall call) {
     // A late or cut answer is the real one, so the operation runs.
     if (!fault || fault->after_apply || fault->action.sendsRealAnswer()) {
       try {
-        outcome = context.api->apply(context, *rooms_);
+        DomainState state{*rooms_, callbacks_};
+        outcome = context.api->apply(context, state);
       } catch (const StateFileError& not_durable) {
         // The change was not made: it could not be made durable first.
         outcome = Outcome::reject(protocol::ErrorCode::kInternalError,
@@ -87,6 +91,12 @@ ApiAnswer Emulator::handle(ApiCall call) {
   answer.envelope.error_info = std::move(outcome.error_info);
   answer.envelope.extra_members = std::move(outcome.extra_members);
   answer.envelope.request_id = issued.request_id;
+  if (outcome.dissolved) {
+    const auto colon = call.peer.rfind(':');
+    roomDissolved(*outcome.dissolved,
+                  Dissolver{std::string(context.identifier), "DestroyByUser", call.peer.substr(0, colon), "RESTAPI"},
+                  context.decided_at.value_or(context.now));
+  }
   if (fault) injectFault(*fault, answer);
   if (answer.body.empty() && !answer.drop_connection) {
     answer.body = protocol::serializeEnvelope(answer.envelope, responseStyleFor(context));
@@ -175,6 +185,59 @@ void Emulator::dissolveDue(Instant now) {
     entry.event = "DestroyBySystem";
     entry.reason = std::string(toString(dissolution.reason));
     journal_.record(std::move(entry));
+    // Chosen: the system is named as the vendor's IM callbacks name it.
+    roomDissolved(room, Dissolver{"@TIM#SYSTEM", "DestroyBySystem", "", "Unknown"}, dissolution.at);
+  }
+}
+
+RoomStore::RemoveResult Emulator::removeRoom(SdkAppId sdkappid, std::string_view room_id) {
+  catchUp();
+  std::optional<Room> removed;
+  const auto result = rooms_->removeIf(sdkappid, room_id, [&](const Room& room) {
+    removed = room;
+    return true;
+  });
+  if (removed) {
+    // Chosen: the control API acts as the app's root admin, from no particular address.
+    const App* app = config_.findApp(sdkappid);
+    roomDissolved(*removed, Dissolver{app != nullptr ? app->root_admin : "", "DestroyByUser", "", "RESTAPI"},
+                  clock_.now());
+  }
+  return result;
+}
+
+void Emulator::roomDissolved(const Room& room, const Dissolver& dissolver, Instant at) {
+  const std::string_view command = protocol::kCallbackAfterDestroyRoom;
+  const auto config = callbacks_.of(room.sdkappid);  // lock-free while no app has a callback URL
+  if (!config || !config->enables(command)) return;
+  const Instant now = clock_.now();
+  const auto fault = faults_.take(command, room.sdkappid, room.room_id, now);
+  CallbackDelivery delivery;
+  delivery.time = at;
+  delivery.sdkappid = room.sdkappid;
+  delivery.room_id = room.room_id;
+  delivery.command = std::string(command);
+  delivery.event_type = dissolver.event_type;
+  if (fault) {
+    delivery.fault_id = fault->id;
+    delivery.fault = fault->action.callback;
+    delivery.delay_ms = fault->action.delay.count();
+  }
+  delivery.url = callbackUrl(*config, room.sdkappid, command, dissolver, unixSeconds(now), delivery.fault);
+  delivery.body = destroyCallbackBody(room, dissolver, at);
+  CallbackSender* sender = sender_.load();
+  if (delivery.fault == CallbackFault::kSkip || sender == nullptr) {
+    delivery.state = delivery.fault == CallbackFault::kSkip ? "skipped" : "unsent";
+    callback_log_.record(std::move(delivery));
+    return;
+  }
+  const int copies = delivery.fault == CallbackFault::kSendTwice ? 2 : 1;
+  for (int copy = 0; copy < copies; ++copy) {
+    const std::uint64_t id = callback_log_.record(delivery);
+    if (!sender->enqueue({id, delivery.sdkappid, delivery.command, delivery.room_id, delivery.url, delivery.body,
+                          std::chrono::milliseconds(delivery.delay_ms)})) {
+      callback_log_.complete(id, "overflow", 0, "", 0, "the app's callback queue is full: this callback was not sent");
+    }
   }
 }
 
@@ -220,6 +283,7 @@ void Emulator::apply(const Scenario& scenario) {
   for (const auto& [sdkappid, status] : scenario.app_statuses) app_statuses_.set(sdkappid, status);
   for (const auto& [sdkappid, style] : scenario.app_response_styles) app_statuses_.set(sdkappid, style);
   for (const auto& [sdkappid, rules] : scenario.app_auto_dissolve) rooms_->setRules(sdkappid, rules);
+  for (const auto& [sdkappid, callback] : scenario.app_callbacks) callbacks_.put(sdkappid, callback);
   for (const auto& configured : scenario.rooms) rooms_->put(roomAt(configured, clock_.now()));
   for (const auto& entry : scenario.members) changeMembers(entry.sdkappid, entry.room_id, entry.events);
   for (const auto& rule : scenario.faults) faults_.add(rule);

@@ -3,6 +3,7 @@
 // control API exposes. Knows nothing of HTTP. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "domain/app_status.h"
+#include "domain/callbacks.h"
 #include "domain/call.h"
 #include "domain/check_chain.h"
 #include "domain/clock.h"
@@ -92,12 +94,22 @@ class Emulator {
   FaultPlan& faults() { return faults_; }
   Journal& journal() { return journal_; }
   AppStatusBoard& appStatuses() { return app_statuses_; }
+  CallbackSettings& callbacks() { return callbacks_; }
+  CallbackLog& callbackLog() { return callback_log_; }
+  // Where callbacks go (the HTTP layer's sender); none: callbacks are built, recorded and not sent.
+  // Set before serving.
+  void setCallbackSender(CallbackSender* sender) { sender_.store(sender); }
+  // Removes a room through the control API, which dissolves it like an operator would (its
+  // callback included).
+  RoomStore::RemoveResult removeRoom(SdkAppId sdkappid, std::string_view room_id);
   // The limit in force for `api` (per app, per second; 0 = off).
   std::uint32_t rateLimit(const Api& api) const { return checks_->limitFor(api); }
 
  private:
   void injectFault(const FaultRule& fault, ApiAnswer& answer) const;
   void dissolveDue(Instant now);
+  // Sends Live.CallbackAfterDestroyRoom for a dissolved room, when its app has it enabled.
+  void roomDissolved(const Room& room, const Dissolver& dissolver, Instant at);
   protocol::ResponseStyle responseStyleFor(const CallContext& context) const;
 
   const EmulatorConfig config_;
@@ -110,6 +122,9 @@ class Emulator {
   std::unique_ptr<RoomStore> rooms_;
   FaultPlan faults_;
   Journal journal_;
+  CallbackSettings callbacks_;
+  CallbackLog callback_log_;
+  std::atomic<CallbackSender*> sender_{nullptr};
   std::unique_ptr<CheckChain> checks_;
   protocol::RequestIdGenerator request_ids_;
 };

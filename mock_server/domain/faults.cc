@@ -8,6 +8,7 @@
 
 #include "domain/api_catalog.h"
 #include "domain/parse.h"
+#include "protocol/callback.h"
 
 namespace live::domain {
 namespace {
@@ -32,11 +33,18 @@ Result<FaultRule> parseFaultRule(const json& value, const std::string& path) {
   }
   FaultRule rule;
   const auto api = value.find("api");
-  if (api == value.end() || !api->is_string() || findApiByName(api->get<std::string>()) == nullptr) {
-    return invalid(path + ".api", fmt::format("expected the name of an emulated API ({})",
+  const bool is_callback = api != value.end() && api->is_string() && protocol::isCallbackCommand(api->get<std::string>());
+  if (api == value.end() || !api->is_string() ||
+      (findApiByName(api->get<std::string>()) == nullptr && !is_callback)) {
+    return invalid(path + ".api", fmt::format("expected the name of an emulated API ({}) or a callback "
+                                              "command (Live.CallbackAfterDestroyRoom)",
                                               knownApiNames()));
   }
   rule.api = api->get<std::string>();
+  rule.for_callback = is_callback;
+  if (is_callback && value.contains("after_apply")) {
+    return invalid(path + ".after_apply", "a callback rule has no after_apply");
+  }
   if (const auto sdkappid = value.find("sdkappid"); sdkappid != value.end()) {
     const auto number = nonNegativeInteger(*sdkappid);
     if (!number || *number > UINT32_MAX) {
@@ -103,6 +111,16 @@ Result<FaultRule> parseFaultRule(const json& value, const std::string& path) {
       if (!field.is_boolean() || !field.get<bool>()) return invalid(action_path + "." + key, "expected true");
       rule.action.cut = key == "truncate_body" ? AnswerCut::kTruncateBody : AnswerCut::kResetMidway;
       ++kinds;
+    } else if (key == "skip" || key == "send_twice" || key == "stale_request_time" || key == "wrong_sign") {
+      if (!is_callback) {
+        return invalid(action_path + "." + key, "applies to callbacks only (api: Live.CallbackAfterDestroyRoom)");
+      }
+      if (!field.is_boolean() || !field.get<bool>()) return invalid(action_path + "." + key, "expected true");
+      rule.action.callback = key == "skip"                 ? CallbackFault::kSkip
+                             : key == "send_twice"         ? CallbackFault::kSendTwice
+                             : key == "stale_request_time" ? CallbackFault::kStaleRequestTime
+                                                           : CallbackFault::kWrongSign;
+      ++kinds;
     } else if (key == "delay_ms") {
       const auto number = nonNegativeInteger(field);
       if (!number || *number > static_cast<std::uint64_t>(kMaxFaultDelay.count())) {
@@ -113,23 +131,46 @@ Result<FaultRule> parseFaultRule(const json& value, const std::string& path) {
     } else {
       return invalid(action_path, fmt::format("unknown key \"{}\" (allowed: error_code, "
                                               "http_status, drop_connection, truncate_body, "
-                                              "reset_midway, delay_ms)",
+                                              "reset_midway, delay_ms; for callbacks: skip, send_twice, "
+                                              "stale_request_time, wrong_sign, delay_ms)",
                                               key));
+    }
+    if (is_callback && rule.action.callback == CallbackFault::kNone && key != "delay_ms") {
+      return invalid(action_path + "." + key, "a callback rule takes skip, send_twice, stale_request_time, "
+                                              "wrong_sign or delay_ms");
     }
   }
   if (kinds > 1) {
-    return invalid(action_path, "give only one of error_code, http_status, drop_connection, "
-                                "truncate_body and reset_midway");
+    return invalid(action_path, is_callback ? "give only one of skip, send_twice, stale_request_time and wrong_sign"
+                                            : "give only one of error_code, http_status, drop_connection, "
+                                              "truncate_body and reset_midway");
   }
   if (kinds == 0 && !action->contains("delay_ms")) {
-    return invalid(action_path, "give error_code, http_status, drop_connection, truncate_body, "
-                                "reset_midway or delay_ms");
+    return invalid(action_path, is_callback ? "give skip, send_twice, stale_request_time, wrong_sign or delay_ms"
+                                            : "give error_code, http_status, drop_connection, truncate_body, "
+                                              "reset_midway or delay_ms");
   }
   if (rule.action.cut != AnswerCut::kNone && value.contains("after_apply") && !rule.after_apply) {
     return invalid(path + ".after_apply", "a cut answer is the real one, so the operation always runs "
                                           "first: omit after_apply or set it true");
   }
   return rule;
+}
+
+std::string_view toString(CallbackFault fault) {
+  switch (fault) {
+    case CallbackFault::kSkip:
+      return "skip";
+    case CallbackFault::kSendTwice:
+      return "send_twice";
+    case CallbackFault::kStaleRequestTime:
+      return "stale_request_time";
+    case CallbackFault::kWrongSign:
+      return "wrong_sign";
+    case CallbackFault::kNone:
+      break;
+  }
+  return "";
 }
 
 json faultRuleToJson(const FaultRule& rule) {
@@ -139,6 +180,7 @@ json faultRuleToJson(const FaultRule& rule) {
   if (rule.action.drop_connection) action["drop_connection"] = true;
   if (rule.action.cut == AnswerCut::kTruncateBody) action["truncate_body"] = true;
   if (rule.action.cut == AnswerCut::kResetMidway) action["reset_midway"] = true;
+  if (rule.action.callback != CallbackFault::kNone) action[std::string(toString(rule.action.callback))] = true;
   if (rule.action.delay.count() > 0 || action.empty()) action["delay_ms"] = rule.action.delay.count();
   json out{{"id", rule.id},         {"api", rule.api},       {"count", rule.count},
            {"remaining", rule.count - rule.used}, {"action", action},

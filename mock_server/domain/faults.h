@@ -33,6 +33,10 @@ constexpr std::string_view toString(AnswerCut cut) {
                                           : "";
 }
 
+// What a callback rule does to a delivery of that callback (docs/control-api.md, "Faults").
+enum class CallbackFault { kNone, kSkip, kSendTwice, kStaleRequestTime, kWrongSign };
+std::string_view toString(CallbackFault fault);
+
 // What a matching rule does to the answer. At most one of error_code, http_status,
 // drop_connection and a cut, with an optional delay; a delay alone is the real answer, late. A cut
 // breaks off the real answer, so the operation runs first.
@@ -42,6 +46,7 @@ struct FaultAction {
   bool drop_connection = false;            // close the connection without an HTTP answer
   AnswerCut cut = AnswerCut::kNone;        // send part of the real answer, then end the connection
   std::chrono::milliseconds delay{0};      // wait this long before answering (or dropping)
+  CallbackFault callback = CallbackFault::kNone;  // rules for a callback command only
 
   // True when the real operation's answer is sent (late, or cut), so the operation must run.
   bool sendsRealAnswer() const { return !error_code && !http_status && !drop_connection; }
@@ -49,7 +54,8 @@ struct FaultAction {
 
 struct FaultRule {
   std::uint64_t id = 0;
-  std::string api;                     // "destroy_room"
+  std::string api;                     // "destroy_room", or a callback command
+  bool for_callback = false;           // api names a callback command
   std::optional<SdkAppId> sdkappid;    // matches any app when absent
   std::optional<std::string> room_id;  // matches any room when absent
   std::uint32_t count = 1;             // matches before the rule is used up

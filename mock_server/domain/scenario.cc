@@ -71,7 +71,7 @@ Result<Scenario> parseScenario(const json& value, const std::vector<App>& apps) 
     } else if (key == "apps") {
       constexpr const char* kShape =
           R"(: expected {"sdkappid": N, "status": "active"|"disabled"|"expired", )"
-          R"("response_style": "2024"|"current", "auto_dissolve": {...}} with at least one setting)";
+          R"("response_style": "2024"|"current", "auto_dissolve": {...}, "callback": {...}} with at least one setting)";
       if (!field.is_array()) return Failure{std::string("apps") + kShape};
       for (std::size_t i = 0; i < field.size(); ++i) {
         const std::string path = fmt::format("apps[{}]", i);
@@ -79,8 +79,9 @@ Result<Scenario> parseScenario(const json& value, const std::vector<App>& apps) 
         const bool has_status = app.is_object() && app.contains("status");
         const bool has_style = app.is_object() && app.contains("response_style");
         const bool has_rules = app.is_object() && app.contains("auto_dissolve");
-        if (!app.is_object() || !app.contains("sdkappid") || (!has_status && !has_style && !has_rules) ||
-            app.size() != 1u + has_status + has_style + has_rules) {
+        const bool has_callback = app.is_object() && app.contains("callback");
+        if (!app.is_object() || !app.contains("sdkappid") || (!has_status && !has_style && !has_rules && !has_callback) ||
+            app.size() != 1u + has_status + has_style + has_rules + has_callback) {
           return Failure{path + kShape};
         }
         const auto id = nonNegativeInteger(app["sdkappid"]);
@@ -104,6 +105,11 @@ Result<Scenario> parseScenario(const json& value, const std::vector<App>& apps) 
                                         : std::nullopt;
           if (!status) return Failure{path + R"(.status: expected "active", "disabled" or "expired")"};
           scenario.app_statuses.emplace_back(static_cast<SdkAppId>(*id), *status);
+        }
+        if (has_callback) {
+          auto callback = parseCallbackConfig(app["callback"], path + ".callback");
+          if (!callback) return Failure{callback.error()};
+          scenario.app_callbacks.emplace_back(configured.sdkappid, std::move(callback).value());
         }
         if (has_style) {
           auto style = readResponseStyle(app["response_style"], path + ".response_style");

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "domain/callbacks.h"
 #include "domain/config.h"
 #include "domain/faults.h"
 #include "protocol/result.h"
@@ -32,6 +33,7 @@ struct Scenario {
   std::vector<std::pair<SdkAppId, AppStatus>> app_statuses;
   std::vector<std::pair<SdkAppId, protocol::ResponseStyle>> app_response_styles;
   std::vector<std::pair<SdkAppId, AutoDissolveRules>> app_auto_dissolve;
+  std::vector<std::pair<SdkAppId, CallbackConfig>> app_callbacks;
   // Member events, played in order after the rooms are added, at the scenario's clock.
   struct RoomMembers {
     SdkAppId sdkappid = 0;

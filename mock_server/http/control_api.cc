@@ -280,12 +280,16 @@ void installControlApi(httplib::Server& server, domain::Emulator& emulator, Cont
   // Each app's settings in force: status, response style, auto-dissolve rules.
   server.Get("/__emulator/apps", guarded([&emulator](const httplib::Request&, httplib::Response& response) {
                json apps = json::array();
+               const auto callbacks = emulator.callbacks().all();
                for (const auto& app : emulator.config().apps) {
                  const auto settings = emulator.appStatuses().settingsOf(app);
-                 apps.push_back({{"sdkappid", app.sdkappid},
-                                 {"status", domain::toString(settings.status)},
-                                 {"response_style", protocol::toString(settings.response_style)},
-                                 {"auto_dissolve", domain::autoDissolveRulesToJson(*emulator.rooms().rules(app.sdkappid))}});
+                 json entry{{"sdkappid", app.sdkappid},
+                            {"status", domain::toString(settings.status)},
+                            {"response_style", protocol::toString(settings.response_style)},
+                            {"auto_dissolve", domain::autoDissolveRulesToJson(*emulator.rooms().rules(app.sdkappid))}};
+                 const auto callback = callbacks.find(app.sdkappid);
+                 entry["callback"] = callback != callbacks.end() ? domain::callbackConfigToJson(callback->second) : json();
+                 apps.push_back(std::move(entry));
                }
                reply(response, 200, json{{"apps", apps}});
              }));
@@ -319,7 +323,7 @@ void installControlApi(httplib::Server& server, domain::Emulator& emulator, Cont
                   const auto parsed = domain::parseDecimalUint32(id_text);
                   if (!parsed) return fail(response, 404, fmt::format("no app {} is configured", id_text));
                   const domain::SdkAppId sdkappid = *parsed;
-                  switch (emulator.rooms().remove(sdkappid, room_id)) {
+                  switch (emulator.removeRoom(sdkappid, room_id)) {
                     case domain::RoomStore::RemoveResult::kRemoved:
                       return reply(response, 200, json{{"deleted", room_id}});
                     case domain::RoomStore::RemoveResult::kUnknownApp:
@@ -380,6 +384,23 @@ void installControlApi(httplib::Server& server, domain::Emulator& emulator, Cont
   server.Delete("/__emulator/requests", guarded([&emulator](const httplib::Request&, httplib::Response& response) {
                   emulator.journal().clear();
                   reply(response, 200, json{{"requests", json::array()}});
+                }));
+
+  // Webhook deliveries (docs/control-api.md, "Callbacks"), filtered like the journal.
+  server.Get("/__emulator/callbacks", guarded([&emulator](const httplib::Request& request, httplib::Response& response) {
+               domain::CallbackFilter filter;
+               if (request.has_param("command")) filter.command = request.get_param_value("command");
+               if (request.has_param("room_id")) filter.room_id = request.get_param_value("room_id");
+               if (!sdkAppIdParameter(request, response, filter.sdkappid)) return;
+               json callbacks = json::array();
+               for (const auto& delivery : emulator.callbackLog().select(filter)) {
+                 callbacks.push_back(domain::callbackDeliveryToJson(delivery));
+               }
+               reply(response, 200, json{{"callbacks", callbacks}});
+             }));
+  server.Delete("/__emulator/callbacks", guarded([&emulator](const httplib::Request&, httplib::Response& response) {
+                  emulator.callbackLog().clear();
+                  reply(response, 200, json{{"callbacks", json::array()}});
                 }));
 
   server.Get("/__emulator/clock", guarded([&emulator](const httplib::Request&, httplib::Response& response) {

@@ -475,7 +475,13 @@ TEST_CASE("reset returns every stateful part to its configured initial state") {
   // Every part the emulator registers is covered here; a new part fails this line until its state
   // is added below.
   CHECK(fixture.server.emulator().statefulParts() ==
-        std::vector<std::string>{"clock", "rate_limiter", "app_status", "rooms", "faults", "journal"});
+        std::vector<std::string>{"clock", "rate_limiter", "app_status", "rooms", "faults", "journal", "callbacks",
+                                 "callback_log"});
+  // callbacks (port 9 on loopback: nothing listens, the delivery fails, and is recorded):
+  fixture.control("POST", "/__emulator/scenarios",
+                  json{{"apps", {{{"sdkappid", kApp},
+                                  {"callback", {{"url", "http://127.0.0.1:9/cb"},
+                                                {"commands", {"Live.CallbackAfterDestroyRoom"}}}}}}}});
   // clock, rate limiter, rooms, journal:
   CHECK(fixture.destroy("live-room").code() == 0);
   CHECK(fixture.destroy("second-room").code() == 60007);
@@ -487,11 +493,14 @@ TEST_CASE("reset returns every stateful part to its configured initial state") {
                   json{{"apps", {{{"sdkappid", 1400000000}, {"status", "disabled"}}}},
                        {"rooms", {{{"sdkappid", kApp}, {"room_id", "extra"}, {"owner", "admin"}}}}});
 
+  CHECK(fixture.control("GET", "/__emulator/callbacks").body["callbacks"].size() == 1);
   const auto reset = fixture.control("POST", "/__emulator/reset");
   CHECK(reset.status == 200);
   CHECK(fixture.control("GET", "/__emulator/clock").body["now"] == static_cast<double>(kNow));
   CHECK(fixture.control("GET", "/__emulator/faults").body["faults"].empty());
   CHECK(fixture.control("GET", "/__emulator/requests").body["requests"].empty());
+  CHECK(fixture.control("GET", "/__emulator/callbacks").body["callbacks"].empty());
+  CHECK(fixture.control("GET", "/__emulator/apps").body["apps"][0]["callback"].is_null());
   CHECK(roomIds(fixture.control("GET", "/__emulator/rooms?sdkappid=88888888").body) ==
         std::set<std::string>{"live-room", "second-room"});
   CHECK(fixture.destroy("live-room").code() == 0);  // limiter forgot, no fault, room is back

@@ -74,7 +74,11 @@ std::string cutAnswer(const domain::ApiAnswer& answer) {
 }  // namespace
 
 HttpServer::HttpServer(domain::Emulator& emulator, ServerSettings settings)
-    : emulator_(emulator), settings_(settings), log_(settings.log_format) {
+    : emulator_(emulator),
+      settings_(settings),
+      log_(settings.log_format),
+      callbacks_(emulator.callbackLog(), log_) {
+  emulator_.setCallbackSender(&callbacks_);
   if (settings_.tls) settings_.control.scheme = "https";
   server_.set_tcp_nodelay(true);
   server_.set_keep_alive_max_count(settings_.keep_alive_max_requests);
@@ -87,7 +91,11 @@ HttpServer::HttpServer(domain::Emulator& emulator, ServerSettings settings)
   installRoutes();
 }
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+  stop();
+  emulator_.setCallbackSender(nullptr);
+  callbacks_.stop();
+}
 
 Result<int> HttpServer::bind(const std::string& host, int port) {
   const int bound = port == 0 ? server_.bind_to_any_port(host) : (server_.bind_to_port(host, port) ? port : -1);
@@ -104,7 +112,9 @@ Result<int> HttpServer::bind(const std::string& host, int port) {
 
 void HttpServer::serve() {
   server_.listen_after_bind();
-  // Every connection is closed: write out what the request log still holds, within its bound.
+  // Every connection is closed: no more callbacks are made; then write out what the request log
+  // still holds, within its bound.
+  callbacks_.stop();
   log_.close();
 }
 

@@ -16,6 +16,7 @@
 #include "domain/emulator.h"
 #include "http/connection_stream.h"
 #include "http/control_api.h"
+#include "http/callback_dispatcher.h"
 #include "http/request_log.h"
 #include "protocol/result.h"
 
@@ -135,6 +136,7 @@ class HttpServer {
   domain::Emulator& emulator_;
   ServerSettings settings_;
   RequestLog log_;
+  CallbackDispatcher callbacks_;  // after log_, which it writes to
   ConnectionServer server_;
 };
 

@@ -112,6 +112,10 @@ std::string_view toString(LogFormat format) {
 void RequestLog::formatEntry(LogFormat format, const Entry& entry, std::string& out) {
   if (format == LogFormat::kText) {
     appendTime(entry.time, out);
+    if (entry.callback_id != 0) {
+      out += " callback=";
+      appendInteger(static_cast<std::int64_t>(entry.callback_id), out);
+    }
     out += " request_id=";
     out += entry.request_id.empty() ? "-" : entry.request_id;
     out += " api=";
@@ -134,7 +138,12 @@ void RequestLog::formatEntry(LogFormat format, const Entry& entry, std::string& 
   }
   out += R"({"time":")";
   appendTime(entry.time, out);
-  out += R"(","request_id":)";
+  out += '"';
+  if (entry.callback_id != 0) {
+    out += R"(,"callback":)";
+    appendInteger(static_cast<std::int64_t>(entry.callback_id), out);
+  }
+  out += R"(,"request_id":)";
   appendEscaped(entry.request_id, out);
   out += R"(,"api":)";
   appendEscaped(entry.api, out);
@@ -209,6 +218,18 @@ void RequestLog::write(const domain::ApiAnswer& answer, std::chrono::nanoseconds
               answer.http_status,
               answer.drop_connection,
               latency};
+  enqueue(std::move(entry));
+}
+
+void RequestLog::writeCallback(std::uint64_t id, std::string command, std::uint32_t sdkappid, std::string room_id,
+                               int http_status, std::chrono::nanoseconds latency) {
+  if (format_ == LogFormat::kNone) return;
+  Entry entry{std::chrono::system_clock::now(), {}, std::move(command), sdkappid, {}, std::move(room_id), 0,
+              http_status, http_status == 0, latency, id};
+  enqueue(std::move(entry));
+}
+
+void RequestLog::enqueue(Entry entry) {
   bool wake = false;
   {
     std::lock_guard lock(mutex_);

@@ -52,6 +52,10 @@ class RequestLog {
 
   // Queues the line for one answered call. Thread-safe, never blocks on the reader.
   void write(const domain::ApiAnswer& answer, std::chrono::nanoseconds latency);
+  // Queues the line for one callback delivery (docs/webhooks.md): its id, command, app, room, and
+  // the receiver's HTTP status (0 when no answer came).
+  void writeCallback(std::uint64_t id, std::string command, std::uint32_t sdkappid, std::string room_id,
+                     int http_status, std::chrono::nanoseconds latency);
   // Writes what is queued (giving up after limits.drain_timeout), then stops the writer. Lines
   // that arrive afterwards are dropped. Idempotent.
   void close();
@@ -72,9 +76,12 @@ class RequestLog {
     int http_status = 0;
     bool dropped_connection = false;
     std::chrono::nanoseconds latency{0};
+    std::uint64_t callback_id = 0;  // a callback delivery's line, not a call's
   };
   // Appends the text of one line, '\n' included, to `out` (exposed for tests).
   static void formatEntry(LogFormat format, const Entry& entry, std::string& out);
+  void enqueue(Entry entry);
+
   static std::string formatDropNote(LogFormat format, std::chrono::system_clock::time_point time,
                                     std::uint64_t dropped, std::uint64_t dropped_total);
 

@@ -9,6 +9,9 @@ namespace live::protocol {
 
 // POST /v4/live_engine_http_srv/destroy_room (docs/destroy_room.md).
 inline constexpr const char* kDestroyRoomPath = "/v4/live_engine_http_srv/destroy_room";
+inline constexpr const char* kSetCallbackPath = "/v4/live_config/set_callback";
+inline constexpr const char* kUpdateCallbackPath = "/v4/live_config/update_callback";
+inline constexpr const char* kSetCallbackTokenPath = "/v4/live_config/set_callback_token";
 
 // "scheme://host:port", with an IPv6 literal in brackets (RFC 3986, section 3.2.2), so that any URL
 // parser takes it: http://[::1]:9000, never http://::1:9000.

@@ -41,6 +41,8 @@ constexpr std::array kCatalog = {
                      "Internal server error, please retry."},
     ErrorDescription{ErrorCode::kInvalidParameter, "invalid_parameter",
                      "Invalid parameter, please check the request for correctness."},
+    ErrorDescription{ErrorCode::kCallbackExists, "callback_exists",
+                     "A callback configuration exists already; change it with update_callback."},
     ErrorDescription{ErrorCode::kRoomNotFound, "room_not_found",
                      "The room does not exist, possibly because it was never created or has "
                      "already been dissolved."},

@@ -29,6 +29,7 @@ enum class ErrorCode : std::int32_t {
   // Private codes of the live_engine_http_srv APIs.
   kInternalError = 100001,
   kInvalidParameter = 100002,
+  kCallbackExists = 100300,
   kRoomNotFound = 100004,
   kNoPermission = 100006,
 };

@@ -1,0 +1,159 @@
+// Webhooks ("callbacks", docs/webhooks.md): each app's callback configuration, the callbacks the
+// emulator sends after a room is dissolved, and the record of every delivery. The domain builds
+// each callback (URL, query, body) and hands it to a CallbackSender; the HTTP layer sends it and
+// reports back. Nothing here knows HTTP.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/clock.h"
+#include "domain/faults.h"
+#include "domain/model.h"
+#include "domain/resettable.h"
+#include "protocol/result.h"
+
+namespace live::domain {
+
+// One app's configuration: where callbacks go, which commands are enabled, the token.
+struct CallbackConfig {
+  std::string url;                    // empty: none configured
+  std::vector<std::string> commands;  // e.g. "Live.CallbackAfterDestroyRoom"
+  std::string token;
+  bool token_enabled = false;
+
+  bool enables(std::string_view command) const;
+  bool operator==(const CallbackConfig&) const = default;
+};
+
+// {"url":"http://…","commands":[…],"token":"…","token_enabled":true} as the config and scenarios
+// give it; `url` and `commands` required, the token optional. Failures name the field.
+Result<CallbackConfig> parseCallbackConfig(const nlohmann::json& value, const std::string& path);
+nlohmann::json callbackConfigToJson(const CallbackConfig& config);
+// The vendor's rules for a callback URL (set_callback) and a token (set_callback_token): nullopt
+// when valid, otherwise what is wrong.
+std::optional<std::string> callbackUrlProblem(std::string_view url);
+std::optional<std::string> callbackTokenProblem(std::string_view token);
+
+// The configurations in force, per app. Reset returns to the configured ones.
+class CallbackSettings final : public Resettable {
+ public:
+  CallbackSettings(ResetRegistry& registry, std::map<SdkAppId, CallbackConfig> initial);
+
+  // The app's configuration, when it has a URL. Lock-free while no app has one.
+  std::optional<CallbackConfig> of(SdkAppId sdkappid) const;
+  // set_callback: false (and nothing changes) when the app has a URL already.
+  bool set(SdkAppId sdkappid, std::string url, std::vector<std::string> commands);
+  // update_callback: sets the URL and commands whether or not the app had them.
+  void update(SdkAppId sdkappid, std::string url, std::vector<std::string> commands);
+  // set_callback_token.
+  void setToken(SdkAppId sdkappid, std::string token, bool enabled);
+  // A scenario's configuration, replacing the app's.
+  void put(SdkAppId sdkappid, CallbackConfig config);
+  std::map<SdkAppId, CallbackConfig> all() const;
+  void reset() override;
+
+ private:
+  void publish();  // mutex_ held
+
+  const std::map<SdkAppId, CallbackConfig> initial_;
+  mutable std::mutex mutex_;
+  std::map<SdkAppId, CallbackConfig> configs_;  // guarded by mutex_
+  std::atomic<bool> any_url_{false};
+};
+
+// One callback to send, as the sender needs it.
+struct OutgoingCallback {
+  std::uint64_t id = 0;  // the delivery's id in the CallbackLog
+  SdkAppId sdkappid = 0;
+  std::string command;  // for the request log
+  std::string room_id;
+  std::string url;       // with the whole query
+  std::string body;
+  std::chrono::milliseconds delay{0};
+};
+
+// Sends callbacks asynchronously and reports each result to the CallbackLog. Implemented by the
+// HTTP layer.
+class CallbackSender {
+ public:
+  virtual ~CallbackSender() = default;
+  // Queues the callback; false when the app's queue is full (the delivery is then recorded as
+  // overflowed by the caller).
+  virtual bool enqueue(OutgoingCallback callback) = 0;
+};
+
+// The record of one delivery (GET /__emulator/callbacks).
+struct CallbackDelivery {
+  std::uint64_t id = 0;
+  Instant time{};  // when the callback was made (the dissolution), on the emulator's clock
+  SdkAppId sdkappid = 0;
+  std::string room_id;
+  std::string command;
+  std::string event_type;
+  std::string url;
+  std::string body;
+  std::optional<std::uint64_t> fault_id;
+  CallbackFault fault = CallbackFault::kNone;
+  std::int64_t delay_ms = 0;
+  // What happened: "pending", "delivered" (any HTTP answer), "failed" (no answer), "skipped" (a
+  // fault), "overflow" (the app's queue was full).
+  std::string state = "pending";
+  int http_status = 0;
+  std::string answer;  // the receiver's body, cut at 4 KiB
+  double latency_ms = 0;
+  std::string error;
+};
+
+struct CallbackFilter {
+  std::optional<std::string> command;
+  std::optional<SdkAppId> sdkappid;
+  std::optional<std::string> room_id;
+};
+
+nlohmann::json callbackDeliveryToJson(const CallbackDelivery& delivery);
+
+// The most recent deliveries, oldest first, bounded like the journal.
+class CallbackLog final : public Resettable {
+ public:
+  CallbackLog(ResetRegistry& registry, std::size_t capacity);
+
+  std::uint64_t record(CallbackDelivery delivery);  // assigns and returns its id
+  // Sets the outcome of a delivery still held.
+  void complete(std::uint64_t id, std::string state, int http_status, std::string answer, double latency_ms,
+                std::string error);
+  std::vector<CallbackDelivery> select(const CallbackFilter& filter) const;
+  void clear();
+  void reset() override { clear(); }
+
+ private:
+  const std::size_t capacity_;
+  mutable std::mutex mutex_;
+  std::deque<CallbackDelivery> deliveries_;  // guarded by mutex_
+  std::uint64_t next_id_ = 1;                // guarded by mutex_
+};
+
+// Who dissolved a room, and how, for Live.CallbackAfterDestroyRoom.
+struct Dissolver {
+  std::string operator_account;  // the REST caller; see docs/webhooks.md for the others
+  std::string event_type;        // "DestroyByUser" or "DestroyBySystem"
+  std::string client_ip;
+  std::string platform;          // OptPlatform
+};
+
+// The callback's URL (the configured one plus the documented query) and its JSON body.
+std::string callbackUrl(const CallbackConfig& config, SdkAppId sdkappid, std::string_view command,
+                        const Dissolver& dissolver, std::int64_t request_time, CallbackFault fault);
+std::string destroyCallbackBody(const Room& room, const Dissolver& dissolver, Instant at);
+
+}  // namespace live::domain

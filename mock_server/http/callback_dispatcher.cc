@@ -1,0 +1,123 @@
+#include "http/callback_dispatcher.h"
+
+#include <fmt/format.h>
+#include <httplib.h>
+
+namespace live::http {
+namespace {
+
+// "https://host:port/path?query" split into the client's base and the request target.
+struct Target {
+  std::string base;
+  std::string path;
+};
+
+Target splitUrl(const std::string& url) {
+  const auto host_start = url.find("://") + 3;
+  const auto path_start = url.find_first_of("/?", host_start);
+  if (path_start == std::string::npos) return {url, "/"};
+  const std::string rest = url.substr(path_start);
+  return {url.substr(0, path_start), rest.front() == '?' ? std::string("/") + rest : rest};
+}
+
+}  // namespace
+
+CallbackDispatcher::CallbackDispatcher(domain::CallbackLog& log, RequestLog& request_log,
+                                       CallbackDispatchSettings settings)
+    : log_(log), request_log_(request_log), settings_(settings) {}
+
+CallbackDispatcher::~CallbackDispatcher() { stop(); }
+
+bool CallbackDispatcher::enqueue(domain::OutgoingCallback callback) {
+  std::lock_guard lock(mutex_);
+  if (stopping_) return false;
+  auto& lane = lanes_[callback.sdkappid];
+  if (!lane) {
+    lane = std::make_unique<Lane>();
+    Lane* created = lane.get();
+    created->sender = std::thread([this, created] { run(*created); });
+  }
+  if (lane->queue.size() >= settings_.queue_per_app) return false;
+  lane->queue.push_back(std::move(callback));
+  lane->wake.notify_one();
+  return true;
+}
+
+void CallbackDispatcher::stop() {
+  std::vector<Lane*> lanes;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+    for (auto& [sdkappid, lane] : lanes_) {
+      if (lane->in_flight != nullptr) lane->in_flight->stop();
+      lane->wake.notify_all();
+      lanes.push_back(lane.get());
+    }
+  }
+  for (Lane* lane : lanes) {
+    if (lane->sender.joinable()) lane->sender.join();
+  }
+}
+
+void CallbackDispatcher::run(Lane& lane) {
+  for (;;) {
+    domain::OutgoingCallback callback;
+    {
+      std::unique_lock lock(mutex_);
+      lane.wake.wait(lock, [&] { return stopping_ || !lane.queue.empty(); });
+      if (stopping_) {
+        for (const auto& left : lane.queue) log_.complete(left.id, "failed", 0, "", 0, "the emulator stopped first");
+        lane.queue.clear();
+        return;
+      }
+      callback = std::move(lane.queue.front());
+      lane.queue.pop_front();
+      // A delay fault holds this app's later callbacks too: they are sent in order.
+      if (callback.delay.count() > 0 &&
+          lane.wake.wait_for(lock, callback.delay, [&] { return stopping_; })) {
+        log_.complete(callback.id, "failed", 0, "", 0, "the emulator stopped first");
+        continue;
+      }
+    }
+    deliver(lane, callback);
+  }
+}
+
+void CallbackDispatcher::deliver(Lane& lane, const domain::OutgoingCallback& callback) {
+  const Target target = splitUrl(callback.url);
+  httplib::Client client(target.base);
+  client.set_tcp_nodelay(true);
+  client.set_keep_alive(false);
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(settings_.timeout);
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(settings_.timeout - seconds);
+  client.set_connection_timeout(seconds.count(), micros.count());
+  client.set_read_timeout(seconds.count(), micros.count());
+  client.set_write_timeout(seconds.count(), micros.count());
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) {
+      log_.complete(callback.id, "failed", 0, "", 0, "the emulator stopped first");
+      return;
+    }
+    lane.in_flight = &client;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  auto result = client.Post(target.path, callback.body, "application/json");
+  const auto latency = std::chrono::steady_clock::now() - started;
+  {
+    std::lock_guard lock(mutex_);
+    lane.in_flight = nullptr;
+  }
+  const double latency_ms = std::chrono::duration<double, std::milli>(latency).count();
+  if (result) {
+    log_.complete(callback.id, "delivered", result->status, result->body, latency_ms, "");
+  } else {
+    log_.complete(callback.id, "failed", 0, "", latency_ms,
+                  fmt::format("no answer: {}", httplib::to_string(result.error())));
+  }
+  request_log_.writeCallback(callback.id, callback.command, callback.sdkappid, callback.room_id,
+                             result ? result->status : 0, latency);
+}
+
+}  // namespace live::http
