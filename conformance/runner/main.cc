@@ -214,12 +214,29 @@ int main(int argc, char** argv) {
   client->add_option("--adapter-timeout-ms", adapter.timeout_ms, "longest one adapter run may take")
       ->capture_default_str();
   client->add_option("--target", target_url, "base URL of a running live-emulator to use instead of starting one");
+  WebhookReceiver receiver{"", "conformance-callback-token"};
+  auto* webhook = cli.add_subcommand("webhook", "check a webhook receiver of Live.CallbackAfterDestroyRoom "
+                                                "(docs/webhooks.md)");
+  common(webhook);
+  webhook->add_option("--receiver", receiver.url,
+                      "the receiver's URL; it serves SDKAppID 1400000000 and checks Signs with --token")
+      ->required();
+  webhook->add_option("--token", receiver.token, "the callback token the receiver checks Signs with")
+      ->capture_default_str()
+      ->envname("LIVE_CALLBACK_TOKEN");
+  webhook->add_option("--target", target_url, "base URL of a running live-emulator to use instead of starting one");
   if (const auto exit_code = live::cli::parseCommandLine(cli, argc, argv, "live-conformance", LIVE_VERSION,
                                                         "docs/conformance.md")) {
     return *exit_code;
   }
   if (!target_url.empty() && target_url.rfind("http://", 0) != 0 && target_url.rfind("https://", 0) != 0) {
     return fail(kExitUsage, fmt::format("--target \"{}\" must start with http:// or https://", target_url));
+  }
+  if (webhook->parsed() && receiver.url.rfind("http://", 0) != 0 && receiver.url.rfind("https://", 0) != 0) {
+    return fail(kExitUsage, fmt::format("--receiver \"{}\" must start with http:// or https://", receiver.url));
+  }
+  if (webhook->parsed() && (receiver.token.empty() || receiver.token.size() > 128)) {
+    return fail(kExitUsage, "--token must be 1..128 characters (the vendor's limit)");
   }
 
   std::set<std::string> known;
@@ -236,7 +253,9 @@ int main(int argc, char** argv) {
   const FixtureApps apps{std::move(config).value()};
 
   const bool server_mode = server->parsed();
-  auto fixtures = loadFixtures(fixtures_dir + (server_mode ? "/server" : "/client"), server_mode ? "cases" : "scenarios");
+  const bool webhook_mode = webhook->parsed();
+  const std::string suite = server_mode ? "server" : webhook_mode ? "webhook" : "client";
+  auto fixtures = loadFixtures(fixtures_dir + "/" + suite, suite == "client" ? "scenarios" : "cases");
   if (!fixtures) return fail(kExitConfig, fixtures.error());
 
   std::unique_ptr<OwnEmulator> own;
@@ -245,9 +264,10 @@ int main(int argc, char** argv) {
     if (own->url().empty()) return fail(kExitUnavailable, fmt::format("{} did not start", emulator_path));
     target_url = own->url();
   }
-  std::printf("live-conformance %s: %s suite against %s%s\n", LIVE_VERSION, server_mode ? "server" : "client",
+  std::printf("live-conformance %s: %s suite against %s%s\n", LIVE_VERSION, suite.c_str(),
               target_url.c_str(), own ? " (a live-emulator started for this run)" : "");
-  if (!server_mode) std::printf("adapter: %s\n", adapter.command.c_str());
+  if (client->parsed()) std::printf("adapter: %s\n", adapter.command.c_str());
+  if (webhook_mode) std::printf("receiver: %s\n", receiver.url.c_str());
   std::fflush(stdout);
 
   Target target(target_url, control_token, adapter.ca_file);
@@ -265,13 +285,15 @@ int main(int argc, char** argv) {
   const RunOptions options{filter};
   if (server_mode) {
     runServerSuite(target, apps, fixtures.value(), options, report);
+  } else if (webhook_mode) {
+    runWebhookSuite(target, receiver, fixtures.value(), options, report);
   } else {
     runClientSuite(target, apps, adapter, fixtures.value(), options, report);
   }
   const int exit_code = report.finish();
   if (!junit_path.empty()) {
     std::ofstream junit(junit_path, std::ios::trunc);
-    junit << report.junitXml(server_mode ? "server" : "client");
+    junit << report.junitXml(suite);
     if (!junit) return fail(kExitUsage, fmt::format("--junit {}: cannot be written", junit_path));
   }
   return exit_code == 0 ? 0 : kExitFailed;

@@ -52,6 +52,15 @@ struct ClientAdapter {
   int timeout_ms = 30'000;
   std::string ca_file;  // given to the adapter as LIVE_CA_FILE when set (an https target)
 };
+// The user's webhook receiver: its URL, and the token it checks Signs with. It serves app
+// kFixtureApp.
+struct WebhookReceiver {
+  std::string url;
+  std::string token;
+};
+void runWebhookSuite(Target& emulator, const WebhookReceiver& receiver, const std::vector<Fixture>& fixtures,
+                     const RunOptions& options, Report& report);
+
 void runClientSuite(Target& emulator, const FixtureApps& apps, const ClientAdapter& adapter,
                     const std::vector<Fixture>& fixtures, const RunOptions& options, Report& report);
 

@@ -8,7 +8,7 @@ import jsonschema
 
 root = pathlib.Path(sys.argv[1])
 failures = 0
-for kind, schema_name in (("server", "server-cases"), ("client", "client-scenarios")):
+for kind, schema_name in (("server", "server-cases"), ("client", "client-scenarios"), ("webhook", "webhook-cases")):
     schema = json.loads((root / "schema" / f"{schema_name}.schema.json").read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema)

@@ -86,3 +86,54 @@ TEST_CASE("rooms without create_time are stamped with the clock at load") {
   Emulator emulator(embeddedDefaultConfig(), frozen());
   CHECK(emulator.rooms().list(88888888)->at(0).create_time == kNow);
 }
+
+namespace {
+
+// A sender whose queue is full after `capacity` callbacks.
+struct FakeSender final : CallbackSender {
+  explicit FakeSender(std::size_t room) : capacity(room) {}
+  bool enqueue(OutgoingCallback callback) override {
+    if (sent.size() >= capacity) return false;
+    sent.push_back(std::move(callback));
+    return true;
+  }
+  std::size_t capacity;
+  std::vector<OutgoingCallback> sent;
+};
+
+EmulatorConfig configWithCallback() {
+  return parseConfig(R"({
+    "apps": [{"sdkappid": 88888888, "secret_key": "emulator-secret-key", "admins": ["admin"],
+              "callback": {"url": "http://127.0.0.1:1/cb", "commands": ["Live.CallbackAfterDestroyRoom"]}}],
+    "rooms": [{"sdkappid": 88888888, "room_id": "a", "owner": "admin"},
+              {"sdkappid": 88888888, "room_id": "b", "owner": "admin"}]
+  })").value();
+}
+
+}  // namespace
+
+TEST_CASE("callbacks: a full queue is recorded as overflow, never dropped silently") {
+  Emulator emulator(configWithCallback(), frozen());
+  FakeSender sender(1);
+  emulator.setCallbackSender(&sender);
+  REQUIRE(emulator.handle(destroyCall("a")).envelope.error_code == 0);
+  REQUIRE(emulator.handle(destroyCall("b")).envelope.error_code == 0);
+  CHECK(sender.sent.size() == 1);
+  const auto deliveries = emulator.callbackLog().select({});
+  REQUIRE(deliveries.size() == 2);
+  CHECK(deliveries[0].state == "pending");
+  CHECK(deliveries[1].state == "overflow");
+  CHECK_THAT(deliveries[1].error, Catch::Contains("queue is full"));
+  emulator.setCallbackSender(nullptr);
+}
+
+TEST_CASE("callbacks: with no sender they are recorded as unsent, and a failed destroy makes none") {
+  Emulator emulator(configWithCallback(), frozen());
+  REQUIRE(emulator.handle(destroyCall("missing")).envelope.error_code == 100004);
+  CHECK(emulator.callbackLog().select({}).empty());
+  REQUIRE(emulator.handle(destroyCall("a")).envelope.error_code == 0);
+  const auto deliveries = emulator.callbackLog().select({});
+  REQUIRE(deliveries.size() == 1);
+  CHECK(deliveries[0].state == "unsent");
+  CHECK(deliveries[0].url.rfind("http://127.0.0.1:1/cb?SdkAppid=88888888&CallbackCommand=Live.CallbackAfterDestroyRoom", 0) == 0);
+}
