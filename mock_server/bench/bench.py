@@ -72,12 +72,12 @@ def parse_duration_ms(text):
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def run_wrk(port, connections, seconds, path):
+def run_wrk(port, connections, seconds, path, script="destroy_room.lua"):
     threads = min(2, connections)
     env = dict(os.environ, BENCH_PATH=path)
     output = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
-         "-s", os.path.join(HERE, "destroy_room.lua"), f"http://127.0.0.1:{port}"],
+         "-s", os.path.join(HERE, script), f"http://127.0.0.1:{port}"],
         capture_output=True, text=True, env=env, check=True).stdout
     result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
               "p50": parse_duration_ms(re.search(r"\s50%\s+(\S+)", output).group(1)),
@@ -266,6 +266,71 @@ def print_log_cost(emulator, path, rounds, seconds):
     return ratio
 
 
+def callback_cost(emulator_path, bare_path, path, rounds, seconds, connections=8, rooms_per_thread=150_000):
+    """The webhook's price on the destroy answer: every call dissolves a room. One emulator has no
+    callback configured, the other sends every dissolution to a fast receiver (the bare server).
+    Rounds alternate; each round seeds fresh rooms. Returns p99 samples (ms) per emulator."""
+    receiver = Server("bench-bare-server", [bare_path])
+    configs = {}
+    for name, callback in (("no callback", None),
+                           ("callback configured", {"url": f"http://127.0.0.1:{receiver.port}/v4/callback",
+                                                    "commands": ["Live.CallbackAfterDestroyRoom"],
+                                                    "token": "bench-token"})):
+        app = {"sdkappid": 88888888, "secret_key": "emulator-secret-key", "admins": ["admin"]}
+        if callback:
+            app["callback"] = callback
+        handle = tempfile.NamedTemporaryFile("w", prefix="bench-callback-", suffix=".json", delete=False)
+        json.dump({"apps": [app]}, handle)
+        handle.close()
+        configs[name] = handle.name
+    servers = {name: Server("live-emulator", [emulator_path, "--port", "0", "--rate-limit", "0", "--log-format",
+                                              "none", "--journal-size", "1000", "--config", config])
+               for name, config in configs.items()}
+
+    def seed(port):
+        control(port, "POST", "/__emulator/reset")
+        for thread in range(2):
+            for first in range(1, rooms_per_thread + 1, 10_000):
+                payload = {"rooms": [{"sdkappid": 88888888, "room_id": f"bench-cb-{thread}-{n}", "owner": "admin"}
+                                     for n in range(first, min(first + 10_000, rooms_per_thread + 1))]}
+                status, _ = control(port, "POST", "/__emulator/rooms", payload)
+                assert status == 201, status
+
+    samples = {name: [] for name in servers}
+    delivered = {}
+    for round_index in range(rounds):
+        order = list(servers) if round_index % 2 == 0 else list(servers)[::-1]
+        for name in order:
+            seed(servers[name].port)
+            result = run_wrk(servers[name].port, connections, seconds, path, "destroy_rooms.lua")
+            samples[name].append(result)
+            status, body = control(servers[name].port, "GET", "/__emulator/callbacks")
+            states = {}
+            for delivery in body["callbacks"]:
+                states[delivery["state"]] = states.get(delivery["state"], 0) + 1
+            delivered[name] = states
+    for server in list(servers.values()) + [receiver]:
+        server.stop()
+    for config in configs.values():
+        os.unlink(config)
+    return samples, delivered
+
+
+def print_callback_cost(emulator, bare, path, rounds, seconds):
+    samples, delivered = callback_cost(emulator, bare, path, max(rounds, 5), seconds)
+    print(f"destroy answers at 8 connections, each dissolving a room, {max(rounds, 5)} alternated rounds of {seconds} s:")
+    medians = {}
+    for name, results in samples.items():
+        medians[name] = statistics.median(result["p99"] for result in results)
+        runs = ", ".join(f"{result['p99']:.2f}" for result in results)
+        rps = statistics.median(result["rps"] for result in results)
+        print(f"  {name:<22} p99 median {medians[name]:.2f} ms ({runs}); {rps:.0f} requests/s; "
+              f"last round's deliveries (the most recent 1,000): {delivered.get(name, {})}")
+    ratio = medians["callback configured"] / medians["no callback"]
+    print(f"  p99 with a callback / without = {ratio:.3f}")
+    return ratio
+
+
 def journal_reads(emulator_path, path, reads=3):
     """Fills the journal (10,000 entries, after 3 s of traffic), then reads it whole `reads` times:
     the answer's size, each read's time, and RSS before and after each."""
@@ -304,7 +369,7 @@ def main():
     parser.add_argument("--wiremock-jar", required=True)
     parser.add_argument("--seconds", type=int, default=4, help="wrk duration per measurement")
     parser.add_argument("--rounds", type=int, default=3, help="alternated rounds per connection count")
-    parser.add_argument("--only", choices=["abuse", "log", "journal"], help="run one measurement only")
+    parser.add_argument("--only", choices=["abuse", "log", "journal", "callback"], help="run one measurement only")
     args = parser.parse_args()
     emulator = os.path.join(args.bin, "live-emulator")
     usersig = subprocess.run([os.path.join(args.bin, "live-client"), "usersig", "--sdkappid", "88888888",
@@ -319,6 +384,13 @@ def main():
               f"connections): p50 {statistics.median(latencies):.2f} ms, "
               f"p99 {latencies[int(len(latencies) * 0.99) - 1]:.2f} ms, max {worst:.2f} ms")
         return worst
+
+    if args.only == "callback":
+        ratio = print_callback_cost(emulator, os.path.join(args.bin, "bench-bare-server"), path, args.rounds,
+                                    args.seconds)
+        print(f"{'PASS' if ratio <= 1.10 else 'MISS'}  with a callback configured, the destroy answer's p99 stays "
+              f"within 10% of the figure without one")
+        return 0
 
     if args.only == "journal":
         figures = print_journal_reads(emulator, path)

@@ -86,14 +86,18 @@ void CallbackDispatcher::run(Lane& lane) {
 
 void CallbackDispatcher::deliver(Lane& lane, const domain::OutgoingCallback& callback) {
   const Target target = splitUrl(callback.url);
-  httplib::Client client(target.base);
-  client.set_tcp_nodelay(true);
-  client.set_keep_alive(false);
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(settings_.timeout);
-  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(settings_.timeout - seconds);
-  client.set_connection_timeout(seconds.count(), micros.count());
-  client.set_read_timeout(seconds.count(), micros.count());
-  client.set_write_timeout(seconds.count(), micros.count());
+  if (!lane.client || lane.base != target.base) {
+    lane.client = std::make_unique<httplib::Client>(target.base);
+    lane.base = target.base;
+    lane.client->set_tcp_nodelay(true);
+    lane.client->set_keep_alive(true);
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(settings_.timeout);
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(settings_.timeout - seconds);
+    lane.client->set_connection_timeout(seconds.count(), micros.count());
+    lane.client->set_read_timeout(seconds.count(), micros.count());
+    lane.client->set_write_timeout(seconds.count(), micros.count());
+  }
+  httplib::Client& client = *lane.client;
   {
     std::lock_guard lock(mutex_);
     if (stopping_) {
@@ -115,6 +119,7 @@ void CallbackDispatcher::deliver(Lane& lane, const domain::OutgoingCallback& cal
   } else {
     log_.complete(callback.id, "failed", 0, "", latency_ms,
                   fmt::format("no answer: {}", httplib::to_string(result.error())));
+    lane.client.reset();  // a fresh connection for the next one
   }
   request_log_.writeCallback(callback.id, callback.command, callback.sdkappid, callback.room_id,
                              result ? result->status : 0, latency);

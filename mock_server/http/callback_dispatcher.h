@@ -46,6 +46,9 @@ class CallbackDispatcher final : public domain::CallbackSender {
     std::deque<domain::OutgoingCallback> queue;
     std::condition_variable wake;
     std::thread sender;
+    // The sender's connection, kept alive while the app's callbacks go to one base URL.
+    std::string base;
+    std::unique_ptr<httplib::Client> client;
     httplib::Client* in_flight = nullptr;  // for stop(); guarded by mutex_
   };
   void run(Lane& lane);

@@ -83,6 +83,33 @@ TEST_CASE("the request log has one line per call with the essentials, never the 
   }
 }
 
+TEST_CASE("a callback delivery has its own line: callback id, command, app, room, the receiver's status") {
+  for (const auto format : {http::LogFormat::kText, http::LogFormat::kJson}) {
+    std::FILE* file = std::tmpfile();
+    REQUIRE(file != nullptr);
+    {
+      http::RequestLog log(format, fileno(file));
+      log.writeCallback(42, "Live.CallbackAfterDestroyRoom", 88888888, "live-room", 503, std::chrono::milliseconds(2));
+      log.close();
+    }
+    std::rewind(file);
+    char buffer[1024] = {};
+    const auto length = std::fread(buffer, 1, sizeof(buffer) - 1, file);
+    std::fclose(file);
+    const std::string line(buffer, length);
+    if (format == http::LogFormat::kText) {
+      CHECK_THAT(line, Catch::Contains(" callback=42 ") && Catch::Contains("api=Live.CallbackAfterDestroyRoom") &&
+                           Catch::Contains("http_status=503"));
+    } else {
+      const auto parsed = json::parse(line);
+      CHECK(parsed["callback"] == 42);
+      CHECK(parsed["api"] == "Live.CallbackAfterDestroyRoom");
+      CHECK(parsed["room_id"] == "live-room");
+      CHECK(parsed["http_status"] == 503);
+    }
+  }
+}
+
 TEST_CASE("a reader that never reads: calls never wait, drops are counted, then noted in order") {
   for (const auto format : {http::LogFormat::kText, http::LogFormat::kJson}) {
     Pipe pipe;
