@@ -16,6 +16,8 @@
 
 #include "cli/command_line.h"
 #include "protocol/json_limits.h"
+#include "domain/parse.h"
+#include "parity.h"
 #include "suites.h"
 #include "testing/child_process.h"
 
@@ -165,6 +167,104 @@ class OwnEmulator {
 
 }  // namespace
 
+int compareCommand(const std::vector<std::string>& files, const std::string& known_differences_path) {
+  using namespace live::conformance;
+  auto a = loadSnapshot(files[0]);
+  if (!a) return fail(kExitConfig, a.error());
+  auto b = loadSnapshot(files[1]);
+  if (!b) return fail(kExitConfig, b.error());
+  std::vector<KnownDifference> known;
+  if (!known_differences_path.empty()) {
+    auto loaded = loadKnownDifferences(known_differences_path);
+    if (!loaded) return fail(kExitConfig, loaded.error());
+    known = std::move(loaded).value();
+  }
+  const auto differences = compareSnapshots(a.value(), b.value());
+  std::size_t unexplained = 0;
+  if (!differences.empty()) {
+    std::printf("%-44s %-20s %-40s %s\n", "case", "field", files[0].c_str(), files[1].c_str());
+  }
+  for (const auto& difference : differences) {
+    const auto listed = std::find_if(known.begin(), known.end(), [&](const KnownDifference& entry) {
+      return entry.case_name == difference.case_name && entry.field == difference.field;
+    });
+    std::printf("%-44s %-20s %-40s %s%s\n", difference.case_name.c_str(), difference.field.c_str(),
+                difference.a.c_str(), difference.b.c_str(),
+                listed != known.end() ? fmt::format("   (known: {})", listed->reason).c_str() : "");
+    if (listed == known.end()) ++unexplained;
+  }
+  std::printf("%zu differences, %zu of them not listed as known\n", differences.size(), unexplained);
+  return unexplained == 0 ? 0 : kExitFailed;
+}
+
+int runParityCommand(const std::vector<std::string>& compare, const std::string& known_differences_path,
+                     const std::string& fixtures_dir, const std::string& emulator_path, std::string target_url,
+                     const std::string& ca_file, const std::string& snapshot_path, const std::string& filter,
+                     live::conformance::ParityOptions options) {
+  using namespace live::conformance;
+  if (!compare.empty()) return compareCommand(compare, known_differences_path);
+  if (!target_url.empty() && target_url.rfind("http://", 0) != 0 && target_url.rfind("https://", 0) != 0) {
+    return fail(kExitUsage, fmt::format("--target \"{}\" must start with http:// or https://", target_url));
+  }
+  const std::string config_path = fixtures_dir + "/config.json";
+  const auto config_text = readFile(config_path);
+  if (!config_text) return fail(kExitConfig, fmt::format("{}: cannot be read", config_path));
+  auto config = live::protocol::parseUntrustedJson(*config_text);
+  if (!config) return fail(kExitConfig, fmt::format("{}: {}", config_path, config.error()));
+  const FixtureApps apps{config.value()};
+  auto fixtures = loadFixtures(fixtures_dir + "/server", "cases");
+  if (!fixtures) return fail(kExitConfig, fixtures.error());
+  const auto cases = selectParityCases(fixtures.value(), config.value());
+
+  ParityCaller caller{kFixtureApp, kFixtureAdmin, apps.keyOf(kFixtureApp)};
+  std::unique_ptr<OwnEmulator> own;
+  if (!target_url.empty()) {
+    // The caller's own app: never the fixtures'.
+    for (const char* name : {"LIVE_SDKAPPID", "LIVE_IDENTIFIER", "LIVE_SECRET_KEY"}) {
+      const char* value = std::getenv(name);
+      if (value == nullptr || *value == '\0') {
+        return fail(kExitUsage, fmt::format("{} is not set: parity against --target uses your own app's credentials "
+                                            "(LIVE_SDKAPPID, LIVE_IDENTIFIER, LIVE_SECRET_KEY)", name));
+      }
+    }
+    const auto sdkappid = live::domain::parseDecimalUint32(std::getenv("LIVE_SDKAPPID"));
+    if (!sdkappid) return fail(kExitUsage, "LIVE_SDKAPPID: expected a decimal integer in 0..4294967295");
+    caller = {*sdkappid, std::getenv("LIVE_IDENTIFIER"), std::getenv("LIVE_SECRET_KEY")};
+    const auto host_end = target_url.find('/', target_url.find("://") + 3);
+    options.target_label = target_url.substr(0, host_end);
+  } else {
+    own = std::make_unique<OwnEmulator>(emulator_path, config_path, "");
+    if (own->url().empty()) return fail(kExitUnavailable, fmt::format("{} did not start", emulator_path));
+    target_url = own->url();
+    options.target_label = "live-emulator (fixtures/conformance/config.json)";
+  }
+  options.filter = filter;
+  options.tool = std::string("live-conformance ") + LIVE_VERSION;
+  std::printf("live-conformance %s: parity%s against %s (%zu cases, at most %d requests/s)\n", LIVE_VERSION,
+              options.dry_run ? " dry run" : "", target_url.c_str(), cases.size(), options.rate);
+  std::fflush(stdout);
+  Target target(target_url, "", ca_file);
+  const auto snapshot = runParity(target, caller, cases, options);
+  if (options.dry_run) return 0;
+  // No answer at all: the target is unreachable, or TLS failed; say which, and write nothing.
+  bool any_answer = false;
+  std::string first_error;
+  for (const auto& entry : snapshot["cases"]) {
+    for (const auto& answer : entry["answers"]) {
+      if (!answer.contains("error")) any_answer = true;
+      if (answer.contains("error") && first_error.empty()) first_error = answer["error"].get<std::string>();
+    }
+  }
+  if (!any_answer && !first_error.empty()) {
+    return fail(kExitUnavailable, fmt::format("cannot reach {} ({})", target_url, first_error));
+  }
+  std::ofstream out(snapshot_path, std::ios::trunc);
+  out << snapshot.dump(1) << "\n";
+  if (!out) return fail(kExitUsage, fmt::format("--snapshot {}: cannot be written", snapshot_path));
+  std::printf("snapshot: %s (%zu cases)\n", snapshot_path.c_str(), snapshot["cases"].size());
+  return 0;
+}
+
 int main(int argc, char** argv) {
   using namespace live::conformance;
   // A reader that goes away (`| head`) must not kill us before we stop our emulator.
@@ -225,6 +325,33 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->envname("LIVE_CALLBACK_TOKEN");
   webhook->add_option("--target", target_url, "base URL of a running live-emulator to use instead of starting one");
+  auto* parity = cli.add_subcommand("parity", "send the server cases that need no control API and change no state to "
+                                              "any target, production included, and record a snapshot; or compare "
+                                              "two snapshots (docs/parity.md)");
+  std::string snapshot_path = "parity-snapshot.json";
+  std::vector<std::string> compare;
+  std::string known_differences_path;
+  ParityOptions parity_options;
+  parity->add_option("--fixtures", fixtures_dir, "fixtures directory (config.json, server/)")->capture_default_str();
+  parity->add_option("--filter", filter, "run only cases whose name contains TEXT");
+  parity->add_option("--emulator", emulator_path, "the live-emulator to start when no --target is given")
+      ->capture_default_str();
+  parity->add_option("--target", target_url,
+                     "base URL of the server to measure (the vendor's hosts included); credentials come from "
+                     "LIVE_SDKAPPID, LIVE_IDENTIFIER and LIVE_SECRET_KEY. Without it, a live-emulator is started")
+      ->envname("LIVE_ENDPOINT");
+  parity->add_option("--ca-file", adapter.ca_file, "for an https target: PEM file of the certificate authorities to trust")
+      ->envname("LIVE_CA_FILE")
+      ->check(CLI::ExistingFile);
+  parity->add_option("--snapshot", snapshot_path, "where to write the snapshot")->capture_default_str();
+  parity->add_option("--rate", parity_options.rate, "requests per second at most (1..20)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 20));
+  parity->add_flag("--dry-run", parity_options.dry_run, "print every request it would send (UserSig masked), send none");
+  parity->add_option("--compare", compare, "compare two snapshots: print the cases that differ and how; exit 1 if any do")
+      ->expected(2);
+  parity->add_option("--known-differences", known_differences_path,
+                     "with --compare: differences listed here (with their reasons) are reported, not failed");
   if (const auto exit_code = live::cli::parseCommandLine(cli, argc, argv, "live-conformance", LIVE_VERSION,
                                                         "docs/conformance.md")) {
     return *exit_code;
@@ -237,6 +364,11 @@ int main(int argc, char** argv) {
   }
   if (webhook->parsed() && (receiver.token.empty() || receiver.token.size() > 128)) {
     return fail(kExitUsage, "--token must be 1..128 characters (the vendor's limit)");
+  }
+
+  if (parity->parsed()) {
+    return runParityCommand(compare, known_differences_path, fixtures_dir, emulator_path, target_url, adapter.ca_file,
+                            snapshot_path, filter, parity_options);
   }
 
   std::set<std::string> known;

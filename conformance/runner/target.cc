@@ -40,11 +40,16 @@ HttpAnswer Target::sendWith(const std::string& method, const std::string& target
   auto result = client_->send(request);
   if (!result) {
     answer.error = httplib::to_string(result.error());
+    if (result.error() == httplib::Error::SSLConnection || result.error() == httplib::Error::SSLServerVerification ||
+        result.error() == httplib::Error::SSLLoadingCerts) {
+      answer.error = "TLS failure: " + answer.error;
+    }
     return answer;
   }
   answer.received = true;
   answer.status = result->status;
   answer.body = result->body;
+  answer.content_type = result->get_header_value("Content-Type");
   return answer;
 }
 

@@ -15,6 +15,7 @@ struct HttpAnswer {
   bool received = false;  // false: no HTTP answer (connection refused, dropped, timed out)
   int status = 0;
   std::string body;
+  std::string content_type;
   std::string error;  // why nothing was received
 };
 

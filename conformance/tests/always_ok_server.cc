@@ -8,10 +8,17 @@
 #include <cstdio>
 #include <string>
 
-int main() {
+int main(int argc, char** argv) {
+  // --gateway-error: every vendor-API request gets HTTP 502 and a gateway's HTML page instead.
+  const bool gateway_error = argc > 1 && std::string(argv[1]) == "--gateway-error";
   httplib::Server server;
   server.set_tcp_nodelay(true);
-  const auto ok = [](const httplib::Request&, httplib::Response& response) {
+  const auto ok = [gateway_error](const httplib::Request&, httplib::Response& response) {
+    if (gateway_error) {
+      response.status = 502;
+      response.set_content("<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html");
+      return;
+    }
     response.set_content(R"({"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0,)"
                          R"("RequestId":"Id-00000000000000000000000000000000-O-Seq-1"})",
                          "application/json");
