@@ -230,8 +230,12 @@ int runParityCommand(const std::vector<std::string>& compare, const std::string&
     const auto sdkappid = live::domain::parseDecimalUint32(std::getenv("LIVE_SDKAPPID"));
     if (!sdkappid) return fail(kExitUsage, "LIVE_SDKAPPID: expected a decimal integer in 0..4294967295");
     caller = {*sdkappid, std::getenv("LIVE_IDENTIFIER"), std::getenv("LIVE_SECRET_KEY")};
-    const auto host_end = target_url.find('/', target_url.find("://") + 3);
-    options.target_label = target_url.substr(0, host_end);
+    // The scheme and host only: never a path, query or user:password@ of the URL.
+    const auto host_start = target_url.find("://") + 3;
+    const auto host_end = target_url.find_first_of("/?#", host_start);
+    std::string host = target_url.substr(host_start, host_end == std::string::npos ? std::string::npos : host_end - host_start);
+    if (const auto at = host.rfind('@'); at != std::string::npos) host = host.substr(at + 1);
+    options.target_label = target_url.substr(0, host_start) + host;
   } else {
     own = std::make_unique<OwnEmulator>(emulator_path, config_path, "");
     if (own->url().empty()) return fail(kExitUnavailable, fmt::format("{} did not start", emulator_path));
