@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "protocol/callback.h"
+#include "http/two_app_config.h"
 #include "testing/test_server.h"
 #include "testing/vendor_request.h"
 
@@ -23,21 +24,8 @@ constexpr std::uint32_t kOtherApp = 1400000000;
 constexpr const char* kKey = "emulator-secret-key";
 constexpr const char* kOtherKey = "other-key";
 
-domain::EmulatorConfig config() {
-  return domain::parseConfig(R"({
-    "apps": [{"sdkappid": 88888888, "secret_key": "emulator-secret-key", "admins": ["admin"]},
-             {"sdkappid": 1400000000, "secret_key": "other-key", "admins": ["admin"]}],
-    "rooms": [{"sdkappid": 88888888, "room_id": "live-room", "owner": "admin"},
-              {"sdkappid": 88888888, "room_id": "second-room", "owner": "admin"},
-              {"sdkappid": 1400000000, "room_id": "live-room", "owner": "admin"}]
-  })").value();
-}
-
-domain::EmulatorOptions frozen() {
-  domain::EmulatorOptions options;
-  options.frozen_clock = domain::Instant(std::chrono::seconds(kNow));
-  return options;
-}
+domain::EmulatorConfig config() { return http::testing::twoAppConfig(); }
+domain::EmulatorOptions frozen() { return http::testing::frozenAtTestNow(); }
 
 // A webhook receiver on port 0 that records what it gets; `hold` makes it answer late.
 struct Receiver {

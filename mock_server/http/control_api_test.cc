@@ -10,6 +10,7 @@
 
 #include "http/request_log.h"
 #include "testing/raw_socket.h"
+#include "http/two_app_config.h"
 #include "testing/test_server.h"
 #include "testing/vendor_request.h"
 
@@ -22,21 +23,8 @@ constexpr std::int64_t kNow = 1700000000;
 constexpr std::uint32_t kApp = 88888888;
 constexpr const char* kKey = "emulator-secret-key";
 
-domain::EmulatorConfig config() {
-  return domain::parseConfig(R"({
-    "apps": [{"sdkappid": 88888888, "secret_key": "emulator-secret-key", "admins": ["admin", "ops"]},
-             {"sdkappid": 1400000000, "secret_key": "other-key", "admins": ["admin"]}],
-    "rooms": [{"sdkappid": 88888888, "room_id": "live-room", "owner": "admin"},
-              {"sdkappid": 88888888, "room_id": "second-room", "owner": "admin"},
-              {"sdkappid": 1400000000, "room_id": "live-room", "owner": "admin"}]
-  })").value();
-}
-
-domain::EmulatorOptions frozen() {
-  domain::EmulatorOptions options;
-  options.frozen_clock = domain::Instant(std::chrono::seconds(kNow));
-  return options;
-}
+domain::EmulatorConfig config() { return http::testing::twoAppConfig(); }
+domain::EmulatorOptions frozen() { return http::testing::frozenAtTestNow(); }
 
 struct Control {
   int status = 0;

@@ -28,6 +28,23 @@ domain::ApiAnswer answerFor(const std::string& room_id) {
   return answer;
 }
 
+// What a log in `format` writes when `use` has written to it and it is closed.
+template <class Use>
+std::string logged(http::LogFormat format, Use&& use) {
+  std::FILE* file = std::tmpfile();
+  REQUIRE(file != nullptr);
+  {
+    http::RequestLog log(format, fileno(file));
+    use(log);
+    log.close();
+  }
+  std::rewind(file);
+  char buffer[4096] = {};
+  const auto length = std::fread(buffer, 1, sizeof(buffer) - 1, file);
+  std::fclose(file);
+  return std::string(buffer, length);
+}
+
 // Everything readable from `fd` until nothing more arrives for `quiet_ms`.
 std::string drain(int fd, int quiet_ms) {
   std::string text;
@@ -60,20 +77,11 @@ struct Pipe {
 
 TEST_CASE("the request log has one line per call with the essentials, never the key or UserSig") {
   for (const auto format : {http::LogFormat::kText, http::LogFormat::kJson}) {
-    std::FILE* file = std::tmpfile();
-    REQUIRE(file != nullptr);
-    {
-      http::RequestLog log(format, fileno(file));
+    const std::string line = logged(format, [](http::RequestLog& log) {
       auto answer = answerFor("live-room");
       answer.identifier = "admin\n\"forged";
       log.write(answer, std::chrono::microseconds(1500));
-      log.close();
-    }
-    std::rewind(file);
-    char buffer[1024] = {};
-    const auto length = std::fread(buffer, 1, sizeof(buffer) - 1, file);
-    std::fclose(file);
-    const std::string line(buffer, length);
+    });
     CHECK(std::count(line.begin(), line.end(), '\n') == 1);  // the identifier cannot split it
     for (const char* field : {"Id-00000000000000000000000000000000-O-Seq-7", "destroy_room",
                               "88888888", "live-room", "100004", "1.500"}) {
@@ -85,18 +93,9 @@ TEST_CASE("the request log has one line per call with the essentials, never the 
 
 TEST_CASE("a callback delivery has its own line: callback id, command, app, room, the receiver's status") {
   for (const auto format : {http::LogFormat::kText, http::LogFormat::kJson}) {
-    std::FILE* file = std::tmpfile();
-    REQUIRE(file != nullptr);
-    {
-      http::RequestLog log(format, fileno(file));
+    const std::string line = logged(format, [](http::RequestLog& log) {
       log.writeCallback(42, "Live.CallbackAfterDestroyRoom", 88888888, "live-room", 503, std::chrono::milliseconds(2));
-      log.close();
-    }
-    std::rewind(file);
-    char buffer[1024] = {};
-    const auto length = std::fread(buffer, 1, sizeof(buffer) - 1, file);
-    std::fclose(file);
-    const std::string line(buffer, length);
+    });
     if (format == http::LogFormat::kText) {
       CHECK_THAT(line, Catch::Contains(" callback=42 ") && Catch::Contains("api=Live.CallbackAfterDestroyRoom") &&
                            Catch::Contains("http_status=503"));
