@@ -152,7 +152,7 @@ void Emulator::injectFault(const FaultRule& fault, ApiAnswer& answer) const {
     answer.envelope.error_info =
         fmt::format("{} (injected by emulator fault rule {})",
                     known != nullptr ? known->meaning : "Injected error.", fault.id);
-    answer.envelope.extra_members.clear();
+    answer.envelope.extra_members = fault.action.extra_members;
   } else if (fault.action.http_status) {
     answer.http_status = *fault.action.http_status;
     answer.body = gatewayPage(*fault.action.http_status);

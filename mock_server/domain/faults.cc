@@ -121,6 +121,12 @@ Result<FaultRule> parseFaultRule(const json& value, const std::string& path) {
                              : key == "stale_request_time" ? CallbackFault::kStaleRequestTime
                                                            : CallbackFault::kWrongSign;
       ++kinds;
+    } else if (key == "extra_members") {
+      if (!field.is_object() || field.empty()) {
+        return invalid(action_path + ".extra_members", R"(expected a non-empty object such as {"Response":{"Detail":"..."}})");
+      }
+      const std::string text = field.dump();
+      rule.action.extra_members = text.substr(1, text.size() - 2);
     } else if (key == "delay_ms") {
       const auto number = nonNegativeInteger(field);
       if (!number || *number > static_cast<std::uint64_t>(kMaxFaultDelay.count())) {
@@ -131,11 +137,11 @@ Result<FaultRule> parseFaultRule(const json& value, const std::string& path) {
     } else {
       return invalid(action_path, fmt::format("unknown key \"{}\" (allowed: error_code, "
                                               "http_status, drop_connection, truncate_body, "
-                                              "reset_midway, delay_ms; for callbacks: skip, send_twice, "
+                                              "reset_midway, delay_ms, extra_members; for callbacks: skip, send_twice, "
                                               "stale_request_time, wrong_sign, delay_ms)",
                                               key));
     }
-    if (is_callback && rule.action.callback == CallbackFault::kNone && key != "delay_ms") {
+    if (is_callback && rule.action.callback == CallbackFault::kNone && key != "delay_ms" && key != "extra_members") {
       return invalid(action_path + "." + key, "a callback rule takes skip, send_twice, stale_request_time, "
                                               "wrong_sign or delay_ms");
     }
@@ -149,6 +155,9 @@ Result<FaultRule> parseFaultRule(const json& value, const std::string& path) {
     return invalid(action_path, is_callback ? "give skip, send_twice, stale_request_time, wrong_sign or delay_ms"
                                             : "give error_code, http_status, drop_connection, truncate_body, "
                                               "reset_midway or delay_ms");
+  }
+  if (!rule.action.extra_members.empty() && !rule.action.error_code) {
+    return invalid(action_path + ".extra_members", "goes with error_code only");
   }
   if (rule.action.cut != AnswerCut::kNone && value.contains("after_apply") && !rule.after_apply) {
     return invalid(path + ".after_apply", "a cut answer is the real one, so the operation always runs "
@@ -181,6 +190,7 @@ json faultRuleToJson(const FaultRule& rule) {
   if (rule.action.cut == AnswerCut::kTruncateBody) action["truncate_body"] = true;
   if (rule.action.cut == AnswerCut::kResetMidway) action["reset_midway"] = true;
   if (rule.action.callback != CallbackFault::kNone) action[std::string(toString(rule.action.callback))] = true;
+  if (!rule.action.extra_members.empty()) action["extra_members"] = json::parse("{" + rule.action.extra_members + "}");
   if (rule.action.delay.count() > 0 || action.empty()) action["delay_ms"] = rule.action.delay.count();
   json out{{"id", rule.id},         {"api", rule.api},       {"count", rule.count},
            {"remaining", rule.count - rule.used}, {"action", action},

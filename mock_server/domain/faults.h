@@ -47,6 +47,9 @@ struct FaultAction {
   AnswerCut cut = AnswerCut::kNone;        // send part of the real answer, then end the connection
   std::chrono::milliseconds delay{0};      // wait this long before answering (or dropping)
   CallbackFault callback = CallbackFault::kNone;  // rules for a callback command only
+  // With error_code: members added after RequestId (serialised, without braces), as the vendor's
+  // current pages may add to any answer; sent only under the app's current response style.
+  std::string extra_members;
 
   // True when the real operation's answer is sent (late, or cut), so the operation must run.
   bool sendsRealAnswer() const { return !error_code && !http_status && !drop_connection; }

@@ -282,6 +282,23 @@ TEST_CASE("fault for_ms: the rule matches for that long on the emulator's clock,
   CHECK(fixture.destroy("live-room").code() == 0);
 }
 
+TEST_CASE("fault extra_members: a failure with members the client has not seen, under the current style") {
+  Fixture fixture;
+  fixture.control("POST", "/__emulator/scenarios",
+                  json{{"apps", {{{"sdkappid", kApp}, {"response_style", "current"}}}}});
+  fixture.control("POST", "/__emulator/faults",
+                  json{{"api", "destroy_room"},
+                       {"action", {{"error_code", 100004}, {"extra_members", {{"Response", {{"Detail", "x"}}}}}}}});
+  const auto answer = fixture.destroy("live-room");
+  CHECK(answer.code() == 100004);
+  CHECK_THAT(answer.body, Catch::EndsWith(R"(,"Response":{"Detail":"x"}})"));
+  CHECK(answer.body.rfind(R"({"ErrorCode":100004,"ErrorInfo":)", 0) == 0);
+  const auto refused = fixture.control("POST", "/__emulator/faults",
+                                       json{{"api", "destroy_room"}, {"action", {{"http_status", 502}, {"extra_members", {{"A", 1}}}}}});
+  CHECK(refused.status == 400);
+  CHECK_THAT(refused.body["error"].get<std::string>(), Catch::Contains("extra_members: goes with error_code only"));
+}
+
 TEST_CASE("faults match by sdkappid and room_id, apply in order, and are used up after count") {
   Fixture fixture;
   fixture.control("POST", "/__emulator/faults",
