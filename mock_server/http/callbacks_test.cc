@@ -35,7 +35,7 @@ struct Receiver {
     std::string body;
   };
 
-  Receiver() {
+  explicit Receiver(std::chrono::milliseconds answer_after = std::chrono::milliseconds(0)) : hold(answer_after) {
     server.Post(".*", [this](const httplib::Request& request, httplib::Response& response) {
       {
         std::unique_lock lock(mutex);
@@ -67,7 +67,7 @@ struct Receiver {
   std::thread thread;
   std::mutex mutex;
   std::condition_variable changed;
-  std::chrono::milliseconds hold{0};
+  const std::chrono::milliseconds hold;  // set before the server starts
   std::vector<Got> got;
 };
 
@@ -281,8 +281,7 @@ TEST_CASE("callback faults: skip, send_twice, stale_request_time, wrong_sign, de
 }
 
 TEST_CASE("callbacks: a dead receiver is recorded, and a slow one delays neither the answer nor another app") {
-  Receiver slow;
-  slow.hold = std::chrono::milliseconds(1500);
+  Receiver slow(std::chrono::milliseconds(1500));
   Receiver quick;
   Fixture fixture;
   fixture.configure(slow.url());
