@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <httplib.h>
+#include <sys/socket.h>
 
 namespace live::http {
 namespace {
@@ -50,7 +51,8 @@ void CallbackDispatcher::stop() {
     if (stopping_) return;
     stopping_ = true;
     for (auto& [sdkappid, lane] : lanes_) {
-      if (lane->in_flight != nullptr) lane->in_flight->stop();
+      // Cuts off a delivery in flight (an idle kept-alive connection is closed just the same).
+      if (lane->socket >= 0) ::shutdown(lane->socket, SHUT_RDWR);
       lane->wake.notify_all();
       lanes.push_back(lane.get());
     }
@@ -87,6 +89,10 @@ void CallbackDispatcher::run(Lane& lane) {
 void CallbackDispatcher::deliver(Lane& lane, const domain::OutgoingCallback& callback) {
   const Target target = splitUrl(callback.url);
   if (!lane.client || lane.base != target.base) {
+    {
+      std::lock_guard lock(mutex_);
+      lane.socket = -1;  // the old connection closes with its client
+    }
     lane.client = std::make_unique<httplib::Client>(target.base);
     lane.base = target.base;
     lane.client->set_tcp_nodelay(true);
@@ -96,6 +102,10 @@ void CallbackDispatcher::deliver(Lane& lane, const domain::OutgoingCallback& cal
     lane.client->set_connection_timeout(seconds.count(), micros.count());
     lane.client->set_read_timeout(seconds.count(), micros.count());
     lane.client->set_write_timeout(seconds.count(), micros.count());
+    lane.client->set_socket_options([this, &lane](int sock) {
+      std::lock_guard lock(mutex_);
+      lane.socket = sock;
+    });
   }
   httplib::Client& client = *lane.client;
   {
@@ -104,22 +114,19 @@ void CallbackDispatcher::deliver(Lane& lane, const domain::OutgoingCallback& cal
       log_.complete(callback.id, "failed", 0, "", 0, "the emulator stopped first");
       return;
     }
-    lane.in_flight = &client;
   }
   const auto started = std::chrono::steady_clock::now();
   auto result = client.Post(target.path, callback.body, "application/json");
   const auto latency = std::chrono::steady_clock::now() - started;
-  {
-    std::lock_guard lock(mutex_);
-    lane.in_flight = nullptr;
-  }
   const double latency_ms = std::chrono::duration<double, std::milli>(latency).count();
   if (result) {
     log_.complete(callback.id, "delivered", result->status, result->body, latency_ms, "");
   } else {
     log_.complete(callback.id, "failed", 0, "", latency_ms,
                   fmt::format("no answer: {}", httplib::to_string(result.error())));
+    std::lock_guard lock(mutex_);
     lane.client.reset();  // a fresh connection for the next one
+    lane.socket = -1;
   }
   request_log_.writeCallback(callback.id, callback.command, callback.sdkappid, callback.room_id,
                              result ? result->status : 0, latency);

@@ -49,7 +49,9 @@ class CallbackDispatcher final : public domain::CallbackSender {
     // The sender's connection, kept alive while the app's callbacks go to one base URL.
     std::string base;
     std::unique_ptr<httplib::Client> client;
-    httplib::Client* in_flight = nullptr;  // for stop(); guarded by mutex_
+    // The connection's socket, so that stop() can cut a delivery off with shutdown(2): calling
+    // the client's own stop() from another thread would lock a mutex inside the library.
+    int socket = -1;  // guarded by mutex_
   };
   void run(Lane& lane);
   void deliver(Lane& lane, const domain::OutgoingCallback& callback);
