@@ -109,17 +109,18 @@ CallbackSettings::CallbackSettings(ResetRegistry& registry, std::map<SdkAppId, C
 }
 
 void CallbackSettings::publish() {
-  any_url_.store(std::any_of(configs_.begin(), configs_.end(),
-                             [](const auto& entry) { return !entry.second.url.empty(); }),
-                 std::memory_order_release);
+  published_.clear();
+  for (const auto& [sdkappid, config] : configs_) {
+    if (!config.url.empty()) published_.emplace(sdkappid, std::make_shared<const CallbackConfig>(config));
+  }
+  any_url_.store(!published_.empty(), std::memory_order_release);
 }
 
-std::optional<CallbackConfig> CallbackSettings::of(SdkAppId sdkappid) const {
-  if (!any_url_.load(std::memory_order_acquire)) return std::nullopt;
+std::shared_ptr<const CallbackConfig> CallbackSettings::of(SdkAppId sdkappid) const {
+  if (!any_url_.load(std::memory_order_acquire)) return nullptr;
   std::lock_guard lock(mutex_);
-  const auto it = configs_.find(sdkappid);
-  if (it == configs_.end() || it->second.url.empty()) return std::nullopt;
-  return it->second;
+  const auto it = published_.find(sdkappid);
+  return it == published_.end() ? nullptr : it->second;
 }
 
 bool CallbackSettings::set(SdkAppId sdkappid, std::string url, std::vector<std::string> commands) {
@@ -145,6 +146,7 @@ void CallbackSettings::setToken(SdkAppId sdkappid, std::string token, bool enabl
   CallbackConfig& config = configs_[sdkappid];
   config.token = std::move(token);
   config.token_enabled = enabled;
+  publish();
 }
 
 void CallbackSettings::put(SdkAppId sdkappid, CallbackConfig config) {
@@ -165,14 +167,16 @@ void CallbackSettings::reset() {
 }
 
 json callbackDeliveryToJson(const CallbackDelivery& delivery) {
-  json body = json::parse(delivery.body, nullptr, false);
+  const std::string url = delivery.work ? delivery.work->url() : std::string();
+  const std::string text = delivery.work ? delivery.work->body() : std::string();
+  json body = json::parse(text, nullptr, false);
   json out{{"id", delivery.id},
            {"time", unixSecondsFractional(delivery.time)},
            {"sdkappid", delivery.sdkappid},
            {"room_id", delivery.room_id},
            {"command", delivery.command},
            {"event_type", delivery.event_type},
-           {"request", {{"method", "POST"}, {"url", delivery.url}, {"body", body.is_discarded() ? json(delivery.body) : body}}},
+           {"request", {{"method", "POST"}, {"url", url}, {"body", body.is_discarded() ? json(text) : body}}},
            {"state", delivery.state},
            {"delay_ms", delivery.delay_ms}};
   if (delivery.fault_id) out["fault_id"] = *delivery.fault_id;
@@ -229,34 +233,37 @@ void CallbackLog::clear() {
   deliveries_.clear();
 }
 
-std::string callbackUrl(const CallbackConfig& config, SdkAppId sdkappid, std::string_view command,
-                        const Dissolver& dissolver, std::int64_t request_time, CallbackFault fault) {
-  std::string url = config.url;
+std::string CallbackWork::url() const {
+  std::int64_t sent_time = request_time;
+  const CallbackConfig& settings = *config;
+  const SdkAppId sdkappid = room->sdkappid;
+  std::string url = settings.url;
   url += url.find('?') == std::string::npos ? '?' : '&';
   url += fmt::format("SdkAppid={}&CallbackCommand={}&contenttype=json&ClientIP={}&OptPlatform={}", sdkappid,
                      percentEncode(command), percentEncode(dissolver.client_ip), percentEncode(dissolver.platform));
-  if (config.token_enabled && !config.token.empty()) {
-    if (fault == CallbackFault::kStaleRequestTime) request_time -= kStaleSeconds;
-    const std::string token = fault == CallbackFault::kWrongSign ? config.token + "-not-the-token" : config.token;
-    url += fmt::format("&RequestTime={}&Sign={}", request_time, protocol::callbackSign(token, request_time));
+  if (settings.token_enabled && !settings.token.empty()) {
+    if (fault == CallbackFault::kStaleRequestTime) sent_time -= kStaleSeconds;
+    const std::string token = fault == CallbackFault::kWrongSign ? settings.token + "-not-the-token" : settings.token;
+    url += fmt::format("&RequestTime={}&Sign={}", sent_time, protocol::callbackSign(token, sent_time));
   }
   return url;
 }
 
-std::string destroyCallbackBody(const Room& room, const Dissolver& dissolver, Instant at) {
+std::string CallbackWork::body() const {
+  const Room& dissolved = *room;
   const auto event_ms = std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
   // RoomInfo as the vendor documents it; the emulator keeps only some of these, the others are
   // the vendor's defaults for a room created with no options (chosen, docs/webhooks.md).
   const nlohmann::ordered_json body{
       {"CallbackCommand", protocol::kCallbackAfterDestroyRoom},
       {"Operator_Account", dissolver.operator_account},
-      {"RoomId", room.room_id},
+      {"RoomId", dissolved.room_id},
       {"EventType", dissolver.event_type},
       {"EventTime", event_ms},
       {"RoomInfo",
-       {{"RoomName", room.name.empty() ? room.room_id : room.name},
-        {"RoomType", room.type},
-        {"Owner_Account", room.owner},
+       {{"RoomName", dissolved.name.empty() ? dissolved.room_id : dissolved.name},
+        {"RoomType", dissolved.type},
+        {"Owner_Account", dissolved.owner},
         {"IsSeatEnabled", false},
         {"TakeSeatMode", "FreeToTake"},
         {"MaxMemberCount", 0},
@@ -267,15 +274,15 @@ std::string destroyCallbackBody(const Room& room, const Dissolver& dissolver, In
         {"CoverURL", ""},
         {"ActivityStatus", 0},
         {"IsPublicVisible", true},
-        {"ViewCount", room.statistic.total_viewers},
+        {"ViewCount", dissolved.statistic.total_viewers},
         {"BackgroundURL", ""},
         {"IsUnlimitedRoomEnabled", false}}},
       {"Statistic",
-       {{"TotalViewers", room.statistic.total_viewers},
-        {"TotalGiftsSent", room.statistic.total_gifts_sent},
-        {"TotalGiftCoins", room.statistic.total_gift_coins},
-        {"TotalUniqueGiftSenders", room.statistic.total_unique_gift_senders},
-        {"TotalLikesReceived", room.statistic.total_likes_received}}}};
+       {{"TotalViewers", dissolved.statistic.total_viewers},
+        {"TotalGiftsSent", dissolved.statistic.total_gifts_sent},
+        {"TotalGiftCoins", dissolved.statistic.total_gift_coins},
+        {"TotalUniqueGiftSenders", dissolved.statistic.total_unique_gift_senders},
+        {"TotalLikesReceived", dissolved.statistic.total_likes_received}}}};
   return body.dump();
 }
 

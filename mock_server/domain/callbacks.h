@@ -51,7 +51,7 @@ class CallbackSettings final : public Resettable {
   CallbackSettings(ResetRegistry& registry, std::map<SdkAppId, CallbackConfig> initial);
 
   // The app's configuration, when it has a URL. Lock-free while no app has one.
-  std::optional<CallbackConfig> of(SdkAppId sdkappid) const;
+  std::shared_ptr<const CallbackConfig> of(SdkAppId sdkappid) const;
   // set_callback: false (and nothing changes) when the app has a URL already.
   bool set(SdkAppId sdkappid, std::string url, std::vector<std::string> commands);
   // update_callback: sets the URL and commands whether or not the app had them.
@@ -69,7 +69,33 @@ class CallbackSettings final : public Resettable {
   const std::map<SdkAppId, CallbackConfig> initial_;
   mutable std::mutex mutex_;
   std::map<SdkAppId, CallbackConfig> configs_;  // guarded by mutex_
+  // The same, shared with callbacks in flight, for apps with a URL; rebuilt on every change.
+  std::map<SdkAppId, std::shared_ptr<const CallbackConfig>> published_;  // guarded by mutex_
   std::atomic<bool> any_url_{false};
+};
+
+// Who dissolved a room, and how, for Live.CallbackAfterDestroyRoom.
+struct Dissolver {
+  std::string operator_account;  // the REST caller; see docs/webhooks.md for the others
+  std::string event_type;        // "DestroyByUser" or "DestroyBySystem"
+  std::string client_ip;
+  std::string platform;          // OptPlatform
+};
+
+// What one callback is made of. Its URL (the configured one plus the documented query) and JSON
+// body are built from it when needed, by the sender or when the delivery is listed, never on the
+// thread that answers the destroy call.
+struct CallbackWork {
+  std::shared_ptr<const Room> room;
+  Dissolver dissolver;
+  std::shared_ptr<const CallbackConfig> config;
+  std::string command;
+  Instant at{};                    // the dissolution, on the emulator's clock (EventTime)
+  std::int64_t request_time = 0;   // when the callback was made (RequestTime)
+  CallbackFault fault = CallbackFault::kNone;
+
+  std::string url() const;
+  std::string body() const;
 };
 
 // One callback to send, as the sender needs it.
@@ -78,8 +104,7 @@ struct OutgoingCallback {
   SdkAppId sdkappid = 0;
   std::string command;  // for the request log
   std::string room_id;
-  std::string url;       // with the whole query
-  std::string body;
+  std::shared_ptr<const CallbackWork> work;
   std::chrono::milliseconds delay{0};
 };
 
@@ -101,8 +126,7 @@ struct CallbackDelivery {
   std::string room_id;
   std::string command;
   std::string event_type;
-  std::string url;
-  std::string body;
+  std::shared_ptr<const CallbackWork> work;  // the request sent (its URL and body)
   std::optional<std::uint64_t> fault_id;
   CallbackFault fault = CallbackFault::kNone;
   std::int64_t delay_ms = 0;
@@ -143,17 +167,6 @@ class CallbackLog final : public Resettable {
   std::uint64_t next_id_ = 1;                // guarded by mutex_
 };
 
-// Who dissolved a room, and how, for Live.CallbackAfterDestroyRoom.
-struct Dissolver {
-  std::string operator_account;  // the REST caller; see docs/webhooks.md for the others
-  std::string event_type;        // "DestroyByUser" or "DestroyBySystem"
-  std::string client_ip;
-  std::string platform;          // OptPlatform
-};
 
-// The callback's URL (the configured one plus the documented query) and its JSON body.
-std::string callbackUrl(const CallbackConfig& config, SdkAppId sdkappid, std::string_view command,
-                        const Dissolver& dissolver, std::int64_t request_time, CallbackFault fault);
-std::string destroyCallbackBody(const Room& room, const Dissolver& dissolver, Instant at);
 
 }  // namespace live::domain

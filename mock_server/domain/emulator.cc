@@ -93,7 +93,7 @@ ApiAnswer Emulator::handle(ApiCall call) {
   answer.envelope.request_id = issued.request_id;
   if (outcome.dissolved) {
     const auto colon = call.peer.rfind(':');
-    roomDissolved(*outcome.dissolved,
+    roomDissolved(outcome.dissolved,
                   Dissolver{std::string(context.identifier), "DestroyByUser", call.peer.substr(0, colon), "RESTAPI"},
                   context.decided_at.value_or(context.now));
   }
@@ -186,7 +186,8 @@ void Emulator::dissolveDue(Instant now) {
     entry.reason = std::string(toString(dissolution.reason));
     journal_.record(std::move(entry));
     // Chosen: the system is named as the vendor's IM callbacks name it.
-    roomDissolved(room, Dissolver{"@TIM#SYSTEM", "DestroyBySystem", "", "Unknown"}, dissolution.at);
+    roomDissolved(std::make_shared<const Room>(room), Dissolver{"@TIM#SYSTEM", "DestroyBySystem", "", "Unknown"},
+                  dissolution.at);
   }
 }
 
@@ -200,31 +201,39 @@ RoomStore::RemoveResult Emulator::removeRoom(SdkAppId sdkappid, std::string_view
   if (removed) {
     // Chosen: the control API acts as the app's root admin, from no particular address.
     const App* app = config_.findApp(sdkappid);
-    roomDissolved(*removed, Dissolver{app != nullptr ? app->root_admin : "", "DestroyByUser", "", "RESTAPI"},
-                  clock_.now());
+    roomDissolved(std::make_shared<const Room>(std::move(*removed)),
+                  Dissolver{app != nullptr ? app->root_admin : "", "DestroyByUser", "", "RESTAPI"}, clock_.now());
   }
   return result;
 }
 
-void Emulator::roomDissolved(const Room& room, const Dissolver& dissolver, Instant at) {
+void Emulator::roomDissolved(std::shared_ptr<const Room> room, Dissolver dissolver, Instant at) {
   const std::string_view command = protocol::kCallbackAfterDestroyRoom;
-  const auto config = callbacks_.of(room.sdkappid);  // lock-free while no app has a callback URL
+  auto config = callbacks_.of(room->sdkappid);  // lock-free while no app has a callback URL
   if (!config || !config->enables(command)) return;
+  // Only what the callback is made of is gathered here; its URL and body are built by the sender.
   const Instant now = clock_.now();
-  const auto fault = faults_.take(command, room.sdkappid, room.room_id, now);
+  const auto fault = faults_.take(command, room->sdkappid, room->room_id, now);
+  auto work = std::make_shared<CallbackWork>();
+  work->config = std::move(config);
+  work->command = std::string(command);
+  work->at = at;
+  work->request_time = unixSeconds(now);
+  if (fault) work->fault = fault->action.callback;
   CallbackDelivery delivery;
   delivery.time = at;
-  delivery.sdkappid = room.sdkappid;
-  delivery.room_id = room.room_id;
-  delivery.command = std::string(command);
+  delivery.sdkappid = room->sdkappid;
+  delivery.room_id = room->room_id;
+  delivery.command = work->command;
   delivery.event_type = dissolver.event_type;
   if (fault) {
     delivery.fault_id = fault->id;
     delivery.fault = fault->action.callback;
     delivery.delay_ms = fault->action.delay.count();
   }
-  delivery.url = callbackUrl(*config, room.sdkappid, command, dissolver, unixSeconds(now), delivery.fault);
-  delivery.body = destroyCallbackBody(room, dissolver, at);
+  work->dissolver = std::move(dissolver);
+  work->room = std::move(room);
+  delivery.work = std::move(work);
   CallbackSender* sender = sender_.load();
   if (delivery.fault == CallbackFault::kSkip || sender == nullptr) {
     delivery.state = delivery.fault == CallbackFault::kSkip ? "skipped" : "unsent";
@@ -234,7 +243,7 @@ void Emulator::roomDissolved(const Room& room, const Dissolver& dissolver, Insta
   const int copies = delivery.fault == CallbackFault::kSendTwice ? 2 : 1;
   for (int copy = 0; copy < copies; ++copy) {
     const std::uint64_t id = callback_log_.record(delivery);
-    if (!sender->enqueue({id, delivery.sdkappid, delivery.command, delivery.room_id, delivery.url, delivery.body,
+    if (!sender->enqueue({id, delivery.sdkappid, delivery.command, delivery.room_id, delivery.work,
                           std::chrono::milliseconds(delivery.delay_ms)})) {
       callback_log_.complete(id, "overflow", 0, "", 0, "the app's callback queue is full: this callback was not sent");
     }

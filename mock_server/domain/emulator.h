@@ -109,7 +109,7 @@ class Emulator {
   void injectFault(const FaultRule& fault, ApiAnswer& answer) const;
   void dissolveDue(Instant now);
   // Sends Live.CallbackAfterDestroyRoom for a dissolved room, when its app has it enabled.
-  void roomDissolved(const Room& room, const Dissolver& dissolver, Instant at);
+  void roomDissolved(std::shared_ptr<const Room> room, Dissolver dissolver, Instant at);
   protocol::ResponseStyle responseStyleFor(const CallContext& context) const;
 
   const EmulatorConfig config_;

@@ -135,5 +135,5 @@ TEST_CASE("callbacks: with no sender they are recorded as unsent, and a failed d
   const auto deliveries = emulator.callbackLog().select({});
   REQUIRE(deliveries.size() == 1);
   CHECK(deliveries[0].state == "unsent");
-  CHECK(deliveries[0].url.rfind("http://127.0.0.1:1/cb?SdkAppid=88888888&CallbackCommand=Live.CallbackAfterDestroyRoom", 0) == 0);
+  CHECK(deliveries[0].work->url().rfind("http://127.0.0.1:1/cb?SdkAppid=88888888&CallbackCommand=Live.CallbackAfterDestroyRoom", 0) == 0);
 }

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 #include <httplib.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 namespace live::http {
 namespace {
@@ -63,6 +66,9 @@ void CallbackDispatcher::stop() {
 }
 
 void CallbackDispatcher::run(Lane& lane) {
+  // Callbacks are background work: the sender runs at the lowest priority (nice 19, chosen), so
+  // that on a busy machine the destroy answers come first and callbacks wait (or overflow, recorded).
+  ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 19);
   for (;;) {
     domain::OutgoingCallback callback;
     {
@@ -87,7 +93,7 @@ void CallbackDispatcher::run(Lane& lane) {
 }
 
 void CallbackDispatcher::deliver(Lane& lane, const domain::OutgoingCallback& callback) {
-  const Target target = splitUrl(callback.url);
+  const Target target = splitUrl(callback.work->url());
   if (!lane.client || lane.base != target.base) {
     {
       std::lock_guard lock(mutex_);
@@ -116,7 +122,7 @@ void CallbackDispatcher::deliver(Lane& lane, const domain::OutgoingCallback& cal
     }
   }
   const auto started = std::chrono::steady_clock::now();
-  auto result = client.Post(target.path, callback.body, "application/json");
+  auto result = client.Post(target.path, callback.work->body(), "application/json");
   const auto latency = std::chrono::steady_clock::now() - started;
   const double latency_ms = std::chrono::duration<double, std::milli>(latency).count();
   if (result) {
