@@ -11,7 +11,6 @@
 #include <fstream>
 #include <iterator>
 #include <random>
-#include <regex>
 #include <set>
 #include <thread>
 
@@ -35,16 +34,52 @@ std::string typeName(const json& value) {
   return value.type_name();
 }
 
-// ErrorInfo as stored: the parity RoomId and every number of 9 or more digits (times, apps) stand
-// in placeholders, so that runs at different times and with different apps compare.
+// ErrorInfo as stored: the parity RoomId, a date-time "YYYY-MM-DD hh:mm:ss" and every number of 9
+// or more digits (times, apps) stand in placeholders, so that runs at different times and with
+// different apps compare. (Hand-written: GCC 12 warns inside std::regex under the sanitizers.)
 std::string normalizedErrorInfo(std::string text, const std::string& room_id) {
   for (auto at = text.find(room_id); !room_id.empty() && at != std::string::npos; at = text.find(room_id, at)) {
     text.replace(at, room_id.size(), "<room>");
   }
-  static const std::regex kDate(R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)");
-  static const std::regex kLong(R"(\d{9,})");
-  text = std::regex_replace(text, kDate, "<date>");
-  return std::regex_replace(text, kLong, "<n>");
+  const auto digit = [&](std::size_t i) { return i < text.size() && text[i] >= '0' && text[i] <= '9'; };
+  const auto isDate = [&](std::size_t i) {
+    static constexpr std::string_view kShape = "dddd-dd-dd dd:dd:dd";
+    if (i + kShape.size() > text.size()) return false;
+    for (std::size_t k = 0; k < kShape.size(); ++k) {
+      if (kShape[k] == 'd' ? !digit(i + k) : text[i + k] != kShape[k]) return false;
+    }
+    return true;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    if (isDate(i)) {
+      out += "<date>";
+      i += 19;
+      continue;
+    }
+    std::size_t end = i;
+    while (digit(end)) ++end;
+    if (end - i >= 9) {
+      out += "<n>";
+      i = end;
+    } else if (end > i) {
+      out.append(text, i, end - i);
+      i = end;
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
+}
+
+// The request target with the UserSig's value masked.
+std::string maskedUserSig(std::string target) {
+  for (auto at = target.find("usersig="); at != std::string::npos; at = target.find("usersig=", at + 1)) {
+    const auto value = at + 8;
+    const auto end = target.find('&', value);
+    target.replace(value, (end == std::string::npos ? target.size() : end) - value, "<UserSig>");
+  }
+  return target;
 }
 
 json describeAnswer(const HttpAnswer& answer, const std::string& room_id) {
@@ -139,8 +174,7 @@ json runParity(Target& target, const ParityCaller& caller, const std::vector<jso
       const auto now = static_cast<std::int64_t>(std::time(nullptr));
       const BuiltRequest built = build(step["request"], requests, now);
       if (options.dry_run) {
-        static const std::regex kUserSig("usersig=[^&]*");
-        const std::string shown = std::regex_replace(built.target, kUserSig, "usersig=<UserSig>");
+        const std::string shown = maskedUserSig(built.target);
         std::printf("%-44s %s %s%s body %s\n", name.c_str(), built.method.c_str(), target.url().c_str(),
                     shown.c_str(), built.body.substr(0, 120).c_str());
         continue;
