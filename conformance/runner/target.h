@@ -19,6 +19,11 @@ struct HttpAnswer {
   std::string error;  // why nothing was received
 };
 
+// Whether every HTTP server can be trusted to read a body sent with `method`. A request with a
+// body and any other method (a GET with a body, a fixture's "method not POST" case) is sent with
+// "Connection: close", so the connection is never reused after it.
+bool serversReadBodyOf(const std::string& method);
+
 class Target {
  public:
   // `url` is "http://host:port" (an IPv6 host in brackets). A `control_token` is sent as
