@@ -287,9 +287,7 @@ std::optional<Outcome> CheckChain::identifierIsAdmin(CallContext& context) const
 
 std::optional<Outcome> CheckChain::withinRateLimit(CallContext& context) const {
   const std::uint32_t limit = limitFor(*context.api);
-  const std::uint64_t key =
-      (static_cast<std::uint64_t>(context.sdkappid) << 16) | apiIndex(*context.api);
-  const auto decision = limiter_.decide(key, limit);
+  const auto decision = limiter_.decide(rateLimitKey(context.sdkappid, *context.api), limit);
   context.decided_at = decision.at;
   if (decision.admitted) return std::nullopt;
   return Outcome::reject(ErrorCode::kRateLimited,

@@ -20,6 +20,11 @@ struct CheckOptions {
   bool lenient_random = false;  // accept a missing `random` (docs/destroy_room.md, "Query parameters")
 };
 
+// The rate limiter's key of one app and API (row 17: limits are per app and per API).
+inline std::uint64_t rateLimitKey(SdkAppId sdkappid, const Api& api) {
+  return (static_cast<std::uint64_t>(sdkappid) << 16) | apiIndex(api);
+}
+
 class CheckChain {
  public:
   // `apps` and `limits_by_api_index` must outlive the chain; limits are per emulated API index.

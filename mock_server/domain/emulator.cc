@@ -59,7 +59,19 @@ Emulator::Emulator(EmulatorConfig config, EmulatorOptions options)
   for (const auto& scenario : options_.scenarios) apply(scenario);
 }
 
+std::vector<Emulator::RateWindow> Emulator::rateWindows() const {
+  std::vector<RateWindow> windows;
+  for (const auto& app : config_.apps) {
+    for (const Api* api : emulatedApis()) {
+      windows.push_back({app.sdkappid, api->name(), checks_->limitFor(*api),
+                         limiter_.inWindow(rateLimitKey(app.sdkappid, *api))});
+    }
+  }
+  return windows;
+}
+
 ApiAnswer Emulator::handle(ApiCall call) {
+  const auto started = std::chrono::steady_clock::now();  // the journal's handled_ms
   const Instant now = clock_.now();
   // Rooms that dissolved by themselves before this call are gone when it looks (one atomic load
   // when none is due).
@@ -131,6 +143,8 @@ ApiAnswer Emulator::handle(ApiCall call) {
   entry.cut = toString(answer.cut);
   entry.delay_ms = answer.delay.count();
   if (fault) entry.fault_id = fault->id;
+  entry.handled_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                         std::chrono::steady_clock::now() - started).count();
   journal_.record(std::move(entry));
   return answer;
 }

@@ -104,6 +104,14 @@ class Emulator {
   RoomStore::RemoveResult removeRoom(SdkAppId sdkappid, std::string_view room_id);
   // The limit in force for `api` (per app, per second; 0 = off).
   std::uint32_t rateLimit(const Api& api) const { return checks_->limitFor(api); }
+  // Each app's use of each API's rate limit: calls admitted in the last second of the clock.
+  struct RateWindow {
+    SdkAppId sdkappid;
+    std::string_view api;
+    std::uint32_t limit;
+    std::uint32_t in_window;
+  };
+  std::vector<RateWindow> rateWindows() const;
 
  private:
   void injectFault(const FaultRule& fault, ApiAnswer& answer) const;

@@ -51,6 +51,38 @@ TEST_CASE("destroy_room's documented limit of 200 per second is the default") {
   CHECK(admittedOutOf(emulator, 250) == 200);
 }
 
+TEST_CASE("rateWindows shows each app and API's use of its limit over the last second of the clock") {
+  Emulator emulator(embeddedDefaultConfig(), frozen());
+  const auto destroyWindow = [&emulator] {
+    for (const auto& window : emulator.rateWindows()) {
+      if (window.sdkappid == 88888888 && window.api == "destroy_room") return window;
+    }
+    FAIL("no window for destroy_room");
+    return Emulator::RateWindow{};
+  };
+  CHECK(destroyWindow().in_window == 0);
+  CHECK(destroyWindow().limit == 200);
+  admittedOutOf(emulator, 250);
+  CHECK(destroyWindow().in_window == 200);  // refused calls use no quota
+  emulator.clock().advance(std::chrono::milliseconds(999));
+  CHECK(destroyWindow().in_window == 200);
+  emulator.clock().advance(std::chrono::milliseconds(1));
+  CHECK(destroyWindow().in_window == 0);
+  CHECK(emulator.rateWindows().size() == emulator.config().apps.size() * emulatedApis().size());
+}
+
+TEST_CASE("one fault rule is removed by its id, the others stay") {
+  Emulator emulator(embeddedDefaultConfig(), frozen());
+  FaultRule rule;
+  rule.api = "destroy_room";
+  const auto first = emulator.faults().add(rule);
+  const auto second = emulator.faults().add(rule);
+  CHECK(emulator.faults().remove(first));
+  CHECK_FALSE(emulator.faults().remove(first));
+  REQUIRE(emulator.faults().list().size() == 1);
+  CHECK(emulator.faults().list()[0].id == second);
+}
+
 TEST_CASE("the config's rate_limits override the documented limit, --rate-limit overrides both") {
   auto config = embeddedDefaultConfig();
   config.rate_limits["destroy_room"] = 3;

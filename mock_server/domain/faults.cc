@@ -236,6 +236,11 @@ void FaultPlan::clear() {
   rules_.clear();
 }
 
+bool FaultPlan::remove(std::uint64_t id) {
+  std::lock_guard lock(mutex_);
+  return std::erase_if(rules_, [id](const FaultRule& rule) { return rule.id == id; }) > 0;
+}
+
 std::optional<FaultRule> FaultPlan::take(std::string_view api, SdkAppId sdkappid,
                                          std::string_view room_id, Instant now) {
   std::lock_guard lock(mutex_);

@@ -92,6 +92,8 @@ class FaultPlan final : public Resettable {
   // Rules not yet used up or expired, in order.
   std::vector<FaultRule> list() const;
   void clear();
+  // Removes the rule with `id`; false when no such rule is left.
+  bool remove(std::uint64_t id);
   // The first rule matching a call made at `now`, with one use taken from it.
   std::optional<FaultRule> take(std::string_view api, SdkAppId sdkappid, std::string_view room_id,
                                 Instant now);

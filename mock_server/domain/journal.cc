@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <iterator>
 
+#include "protocol/error_catalog.h"
 #include "protocol/text.h"
 
 namespace live::domain {
@@ -137,6 +138,8 @@ void appendJournalEntryJson(const JournalEntry& entry, std::string& out) {
     }
     key(out, "delay_ms", first_member);
     number(out, entry.delay_ms);
+    key(out, "handled_ms", first_member);
+    number(out, static_cast<double>(entry.handled_us) / 1000.0);
     out += '}';
   }
   key(out, "api", first);
@@ -149,6 +152,9 @@ void appendJournalEntryJson(const JournalEntry& entry, std::string& out) {
   appendString(out, entry.room_id);
   key(out, "error_code", first);
   number(out, entry.error_code);
+  key(out, "error_name", first);
+  const auto* described = protocol::describe(entry.error_code);
+  appendString(out, described != nullptr ? described->name : std::string_view("unknown"));
   key(out, "request_id", first);
   appendString(out, entry.request_id);
   key(out, "peer", first);
@@ -216,7 +222,7 @@ std::vector<JournalEntry> Journal::entries(const JournalFilter& filter) const {
 }
 
 Journal::Selection Journal::select(const JournalFilter& filter, std::optional<std::uint64_t> after_seq,
-                                   std::size_t limit) const {
+                                   std::size_t limit, bool newest) const {
   Selection selection;
   std::uint64_t complete = 0;
   {
@@ -230,8 +236,16 @@ Journal::Selection Journal::select(const JournalFilter& filter, std::optional<st
   // Entries are recorded as calls finish; show them in arrival order.
   std::sort(selection.entries.begin(), selection.entries.end(),
             [](const auto& a, const auto& b) { return a->seq < b->seq; });
-  if (selection.entries.size() > limit) selection.entries.resize(limit);
-  if (after_seq) {
+  const bool cut = selection.entries.size() > limit;
+  if (cut && newest) {
+    selection.entries.erase(selection.entries.begin(),
+                            selection.entries.end() - static_cast<std::ptrdiff_t>(limit));
+  } else if (cut) {
+    selection.entries.resize(limit);
+  }
+  if (after_seq && newest) {
+    selection.last_seq = std::max(*after_seq, complete);  // the tail was kept: all is seen
+  } else if (after_seq) {
     // Continue after what was returned; with nothing new, after every recorded seq that matched
     // nothing (so a filtered poll does not scan the same entries again).
     selection.last_seq = selection.entries.size() == limit && limit > 0 ? selection.entries.back()->seq

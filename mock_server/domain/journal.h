@@ -53,6 +53,7 @@ struct JournalEntry {
   bool dropped = false;
   std::string_view cut;  // "truncate_body" or "reset_midway" when only part of the answer was sent
   std::int64_t delay_ms = 0;
+  std::int64_t handled_us = 0;  // the emulator's own time on the call (steady clock), delay excluded
   std::optional<std::uint64_t> fault_id;
   // Set for what the emulator did by itself rather than answer a call: "DestroyBySystem" with its
   // reason ("empty_room", "owner_left", "owner_heartbeat_lost"). Such an entry has no request.
@@ -87,8 +88,10 @@ class Journal final : public Resettable {
     std::vector<std::shared_ptr<const JournalEntry>> entries;
     std::uint64_t last_seq = 0;  // where the next poll should continue (after_seq when nothing new)
   };
+  // `newest` keeps the last `limit` entries instead of the first (a dashboard opening on a full
+  // journal shows its most recent calls).
   Selection select(const JournalFilter& filter, std::optional<std::uint64_t> after_seq,
-                   std::size_t limit) const;
+                   std::size_t limit, bool newest = false) const;
   void clear();
   void reset() override { clear(); }
   std::size_t capacity() const { return capacity_; }

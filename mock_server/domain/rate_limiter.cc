@@ -31,6 +31,15 @@ RateLimiter::Decision RateLimiter::decide(std::uint64_t key, std::uint32_t limit
   return {true, recorded};
 }
 
+std::uint32_t RateLimiter::inWindow(std::uint64_t key) const {
+  std::lock_guard lock(mutex_);
+  const auto it = windows_.find(key);
+  if (it == windows_.end()) return 0;
+  const Instant since = clock_.now() - std::chrono::seconds(1);
+  return static_cast<std::uint32_t>(std::count_if(it->second.admitted.begin(), it->second.admitted.end(),
+                                                  [&](Instant at) { return at > since; }));
+}
+
 void RateLimiter::reset() {
   std::lock_guard lock(mutex_);
   windows_.clear();

@@ -34,6 +34,10 @@ class RateLimiter final : public Resettable {
   Decision decide(std::uint64_t key, std::uint32_t limit);
   bool tryAdmit(std::uint64_t key, std::uint32_t limit) { return decide(key, limit).admitted; }
 
+  // How many requests of `key` were admitted in (now - 1 s, now]: what the next decision weighs
+  // against the limit. For the dashboard's view; never on the call path.
+  std::uint32_t inWindow(std::uint64_t key) const;
+
   void reset() override;
 
  private:
@@ -48,7 +52,7 @@ class RateLimiter final : public Resettable {
   };
 
   const Clock& clock_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::unordered_map<std::uint64_t, Window> windows_;  // guarded by mutex_
 };
 

@@ -14,6 +14,7 @@
 
 #include "domain/api_catalog.h"
 #include "domain/parse.h"
+#include "http/embedded_files.h"
 #include "http/routes.h"
 #include "protocol/json_limits.h"
 
@@ -170,6 +171,36 @@ void installControlApi(httplib::Server& server, domain::Emulator& emulator, Cont
     };
   };
 
+  // The dashboard (docs/dashboard.md): static files built into the binary. They hold no state and
+  // no secret, so they are served without the token (the page asks for it and sends it with its
+  // calls), but only to whom the control API itself would answer.
+  const auto page = [access](const EmbeddedFile& file, const char* type) -> Handler {
+    return [access, file, type](const httplib::Request& request, httplib::Response& response) {
+      if (const auto refusal = refuseForeign(request, access)) return fail(response, refusal->status, refusal->message);
+      if (!access.token && !isLoopbackAddress(request.remote_addr)) {
+        return fail(response, 403, "the dashboard answers loopback clients only; start the emulator with "
+                                   "--control-token to allow others");
+      }
+      response.set_header("Content-Security-Policy",
+                          "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+                          "img-src 'self' data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'");
+      response.set_header("X-Content-Type-Options", "nosniff");
+      response.set_header("Cache-Control", "no-cache");
+      response.set_content(file.bytes.data(), file.bytes.size(), type);
+    };
+  };
+  for (const auto& file : dashboardFiles()) {
+    const bool html = file.name.ends_with(".html");
+    const char* type = html                          ? "text/html; charset=utf-8"
+                       : file.name.ends_with(".js") ? "text/javascript; charset=utf-8"
+                                                     : "text/css; charset=utf-8";
+    if (file.name == "index.html") {
+      server.Get("/__emulator/ui", page(file, type));
+      server.Get("/__emulator/ui/", page(file, type));
+    }
+    server.Get("/__emulator/ui/" + std::string(file.name), page(file, type));
+  }
+
   server.Get("/__emulator/health", guarded([health](const httplib::Request&, httplib::Response& response) {
                json answer{{"status", "ok"}};
                if (health.request_log) answer["request_log"] = health.request_log();
@@ -284,6 +315,7 @@ void installControlApi(httplib::Server& server, domain::Emulator& emulator, Cont
                for (const auto& app : emulator.config().apps) {
                  const auto settings = emulator.appStatuses().settingsOf(app);
                  json entry{{"sdkappid", app.sdkappid},
+                            {"root_admin", app.root_admin},
                             {"status", domain::toString(settings.status)},
                             {"response_style", protocol::toString(settings.response_style)},
                             {"auto_dissolve", domain::autoDissolveRulesToJson(*emulator.rooms().rules(app.sdkappid))}};
@@ -345,6 +377,15 @@ void installControlApi(httplib::Server& server, domain::Emulator& emulator, Cont
                for (const auto& rule : emulator.faults().list()) list.push_back(domain::faultRuleToJson(rule));
                reply(response, 200, json{{"faults", list}});
              }));
+  server.Delete(R"(/__emulator/faults/([0-9]+))",
+                guarded([&emulator](const httplib::Request& request, httplib::Response& response) {
+                  const std::string id_text = request.matches[1];
+                  const auto id = domain::nonNegativeInteger(json::parse(id_text, nullptr, false));
+                  if (!id || !emulator.faults().remove(*id)) {
+                    return fail(response, 404, fmt::format("no fault rule {} is left (used up, expired or never added)", id_text));
+                  }
+                  reply(response, 200, json{{"deleted", *id}});
+                }));
   server.Delete("/__emulator/faults", guarded([&emulator](const httplib::Request&, httplib::Response& response) {
                   emulator.faults().clear();
                   reply(response, 200, json{{"faults", json::array()}});
@@ -359,6 +400,7 @@ void installControlApi(httplib::Server& server, domain::Emulator& emulator, Cont
                // Polling: ?after_seq=N returns what came after N; ?limit=M at most M entries.
                std::optional<std::uint64_t> after_seq;
                std::size_t limit = SIZE_MAX;
+               bool newest = false;
                if (request.has_param("after_seq")) {
                  const auto value = domain::nonNegativeInteger(json::parse(request.get_param_value("after_seq"), nullptr, false));
                  if (!value) return fail(response, 400, "after_seq: expected a non-negative integer (a seq from the journal)");
@@ -369,7 +411,15 @@ void installControlApi(httplib::Server& server, domain::Emulator& emulator, Cont
                  if (!value || *value == 0) return fail(response, 400, "limit: expected a positive integer");
                  limit = static_cast<std::size_t>(std::min<std::uint64_t>(*value, SIZE_MAX));
                }
-               const auto selection = emulator.journal().select(filter, after_seq, limit);
+               // ?last=M: the newest M entries (the dashboard's first read).
+               if (request.has_param("last")) {
+                 if (request.has_param("limit")) return fail(response, 400, "give limit or last, not both");
+                 const auto value = domain::nonNegativeInteger(json::parse(request.get_param_value("last"), nullptr, false));
+                 if (!value || *value == 0) return fail(response, 400, "last: expected a positive integer");
+                 limit = static_cast<std::size_t>(std::min<std::uint64_t>(*value, SIZE_MAX));
+                 newest = true;
+               }
+               const auto selection = emulator.journal().select(filter, after_seq, limit, newest);
                // Written straight into the answer: no JSON document of 10,000 entries.
                std::string body = "{\"requests\":[";
                body.reserve(1024 * (selection.entries.size() + 1));
@@ -414,6 +464,33 @@ void installControlApi(httplib::Server& server, domain::Emulator& emulator, Cont
                 emulator.apply(setting.value());
                 reply(response, 200, clockJson(emulator.clock()));
               }));
+
+  // The rate limiter's window of each app and API (the dashboard's limiter panel).
+  server.Get("/__emulator/limiter", guarded([&emulator](const httplib::Request&, httplib::Response& response) {
+               json windows = json::array();
+               for (const auto& window : emulator.rateWindows()) {
+                 windows.push_back({{"sdkappid", window.sdkappid},
+                                    {"api", window.api},
+                                    {"limit", window.limit},
+                                    {"in_window", window.in_window}});
+               }
+               reply(response, 200, json{{"now", domain::unixSecondsFractional(emulator.clock().now())},
+                                         {"windows", windows}});
+             }));
+
+  // The scenario recipes built into the binary (fixtures/scenarios/), ready to post back.
+  server.Get("/__emulator/scenarios", guarded([](const httplib::Request&, httplib::Response& response) {
+               json recipes = json::array();
+               for (const auto& recipe : scenarioRecipes()) {
+                 std::string name(recipe.name);
+                 if (name.ends_with(".json")) name.resize(name.size() - 5);
+                 json document = json::parse(recipe.bytes, nullptr, false);
+                 const std::string description =
+                     document.is_object() ? document.value("description", std::string()) : std::string();
+                 recipes.push_back({{"name", name}, {"description", description}, {"scenario", document}});
+               }
+               reply(response, 200, json{{"scenarios", recipes}});
+             }));
 
   server.Post("/__emulator/scenarios", guarded([&emulator](const httplib::Request& request, httplib::Response& response) {
                 auto body = jsonBody(request, response);
