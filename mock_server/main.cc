@@ -28,7 +28,8 @@ int fail(int code, const std::string& message) {
   return code;
 }
 
-void printStartup(const live::domain::EmulatorConfig& config, std::size_t rooms, bool embedded_default) {
+void printStartup(const live::domain::EmulatorConfig& config, std::size_t rooms, bool embedded_default,
+                  const std::string& base_url) {
   for (const auto& app : config.apps) {
     std::string admins = app.root_admin + " (root)";
     for (const auto& admin : app.admins) admins += ", " + admin;
@@ -38,6 +39,7 @@ void printStartup(const live::domain::EmulatorConfig& config, std::size_t rooms,
     if (embedded_default) std::printf("  secret key: %s\n", app.secret_key.c_str());
   }
   std::printf("  rooms: %zu\n", rooms);
+  std::printf("  dashboard: %s/__emulator/ui\n", base_url.c_str());
   if (embedded_default) {
     std::printf("  try: POST /v4/live_engine_http_srv/destroy_room?sdkappid=88888888&"
                 "identifier=admin&usersig=<UserSig>&random=99999999&contenttype=json "
@@ -169,10 +171,10 @@ int main(int argc, char** argv) {
   const auto bound = server.bind(host, port);
   if (!bound) return fail(kExitUnavailable, bound.error());
 
-  std::printf("live-emulator listening on %s\n",
-              live::protocol::baseUrl(server.scheme(), host, bound.value()).c_str());
+  const std::string base_url = live::protocol::baseUrl(server.scheme(), host, bound.value());
+  std::printf("live-emulator listening on %s\n", base_url.c_str());
   std::fflush(stdout);
-  printStartup(summary, emulator.rooms().size(), embedded_default);
+  printStartup(summary, emulator.rooms().size(), embedded_default, base_url);
 
   std::thread signal_waiter([&server, stop_signals] {
     int signal_number = 0;

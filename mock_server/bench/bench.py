@@ -363,13 +363,135 @@ def print_journal_reads(emulator, path):
     return figures
 
 
+class DashboardPoller:
+    """What an open dashboard asks of the emulator, request for request (mock_server/http/dashboard/
+    dashboard.js): every second the newest journal entries since its last poll and the clock; every
+    3 s the limiter, the faults and the rooms of the first app. Measured here rather than in a
+    browser so that the browser's own CPU on this 2-core machine is not counted as the emulator's."""
+
+    def __init__(self, port):
+        self.port = port
+        self.stop_event = threading.Event()
+        self.polls = 0
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        last_seq = 0
+        tick = 0
+        while not self.stop_event.is_set():
+            paths = [f"/__emulator/requests?after_seq={last_seq}&last=500", "/__emulator/clock"]
+            if tick % 3 == 0:
+                paths += ["/__emulator/limiter", "/__emulator/faults", "/__emulator/rooms?sdkappid=88888888"]
+            for path in paths:
+                connection.request("GET", path)
+                answer = json.loads(connection.getresponse().read())
+                if path.startswith("/__emulator/requests"):
+                    last_seq = answer["last_seq"]
+                self.polls += 1
+            tick += 1
+            self.stop_event.wait(1.0)
+        connection.close()
+
+    def stop(self):
+        self.stop_event.set()
+        self.thread.join()
+
+
+def dashboard_cost(emulator_path, path, rounds, seconds, connections=8):
+    """requests/s at 8 connections with and without an open dashboard polling, on one emulator,
+    alternated round by round. Returns the samples per setting."""
+    server = Server("live-emulator", [emulator_path, "--port", "0", "--rate-limit", "0", "--log-format", "none"])
+    run_wrk(server.port, connections, 2, path)  # warm-up
+    samples = {"no dashboard": [], "dashboard open": []}
+    polls = 0
+    for round_index in range(rounds):
+        order = list(samples) if round_index % 2 == 0 else list(samples)[::-1]
+        for name in order:
+            poller = DashboardPoller(server.port) if name == "dashboard open" else None
+            samples[name].append(run_wrk(server.port, connections, seconds, path)["rps"])
+            if poller:
+                poller.stop()
+                polls += poller.polls
+    server.stop()
+    return samples, polls
+
+
+def print_dashboard_cost(emulator, path, rounds, seconds):
+    samples, polls = dashboard_cost(emulator, path, max(rounds, 6), seconds)
+    print(f"requests/s at 8 connections, {max(rounds, 6)} alternated rounds of {seconds} s, "
+          f"{polls} dashboard polls in all:")
+    medians = {}
+    for name, values in samples.items():
+        medians[name] = statistics.median(values)
+        print(f"  {name:<15} median {medians[name]:>8.0f}   ({', '.join(f'{v:.0f}' for v in values)})")
+    ratio = medians["dashboard open"] / medians["no dashboard"]
+    print(f"  dashboard open / none = {ratio:.3f} ({(1 - ratio) * 100:+.1f}% cost)")
+    return ratio
+
+
+def soak(emulator_path, path, minutes):
+    """Traffic (wrk, 8 connections, destroy calls) for `minutes`, while a control client every 0.2 s
+    adds a fault, resets, moves or frees the clock, seeds and removes rooms, and reads the whole
+    journal, in turn. RSS is sampled every 5 s."""
+    server = Server("live-emulator", [emulator_path, "--port", "0", "--rate-limit", "0", "--log-format", "none"])
+    seconds = int(minutes * 60)
+    traffic = subprocess.Popen(
+        ["wrk", "-t2", "-c8", f"-d{seconds}s", "-s", os.path.join(HERE, "destroy_room.lua"),
+         f"http://127.0.0.1:{server.port}"],
+        stdout=subprocess.DEVNULL, env=dict(os.environ, BENCH_PATH=path))
+    steps = [
+        lambda: control(server.port, "POST", "/__emulator/faults",
+                        {"api": "destroy_room", "count": 50, "action": {"error_code": 100001}}),
+        lambda: control(server.port, "POST", "/__emulator/clock", {"advance_seconds": 1.5}),
+        lambda: control(server.port, "POST", "/__emulator/rooms",
+                        {"rooms": [{"sdkappid": 88888888, "room_id": f"soak-{n}", "owner": "admin"}
+                                   for n in range(1000)]}),
+        lambda: control(server.port, "GET", "/__emulator/requests"),
+        lambda: control(server.port, "POST", "/__emulator/clock", {"mode": "real"}),
+        lambda: control(server.port, "GET", "/__emulator/requests?after_seq=0&last=500"),
+        lambda: control(server.port, "POST", "/__emulator/reset"),
+    ]
+    samples = []
+    started = time.monotonic()
+    step = 0
+    next_sample = started
+    while time.monotonic() - started < seconds:
+        steps[step % len(steps)]()
+        step += 1
+        if time.monotonic() >= next_sample:
+            samples.append((time.monotonic() - started, rss_kib(server.process.pid)))
+            next_sample += 5
+        time.sleep(0.2)
+    traffic.wait()
+    samples.append((time.monotonic() - started, rss_kib(server.process.pid)))
+    server.stop()
+    return samples, step
+
+
+def print_soak(emulator, path, minutes):
+    samples, steps = soak(emulator, path, minutes)
+    print(f"soak: {minutes} min of traffic at 8 connections and {steps} control calls (faults, clock moves, "
+          f"room seeding, full and tail journal reads, resets)")
+    print("  RSS MiB every 5 s: " + " ".join(f"{kib / 1024:.0f}" for _, kib in samples))
+    warm = [kib for at, kib in samples if at >= minutes * 60 / 3]
+    settled_at = max(kib for at, kib in samples if at < minutes * 60 / 3)
+    growth = (max(warm) - settled_at) / 1024
+    print(f"  after the first third (warm-up): max {max(warm) / 1024:.0f} MiB against {settled_at / 1024:.0f} MiB "
+          f"during warm-up ({growth:+.1f} MiB)")
+    return growth
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", required=True, help="directory with live-emulator, live-client, bench-bare-server")
     parser.add_argument("--wiremock-jar", required=True)
     parser.add_argument("--seconds", type=int, default=4, help="wrk duration per measurement")
     parser.add_argument("--rounds", type=int, default=3, help="alternated rounds per connection count")
-    parser.add_argument("--only", choices=["abuse", "log", "journal", "callback"], help="run one measurement only")
+    parser.add_argument("--only", choices=["abuse", "log", "journal", "callback", "dashboard", "soak"],
+                        help="run one measurement only")
+    parser.add_argument("--soak-minutes", type=float, default=5, help="how long --only soak runs")
     args = parser.parse_args()
     emulator = os.path.join(args.bin, "live-emulator")
     usersig = subprocess.run([os.path.join(args.bin, "live-client"), "usersig", "--sdkappid", "88888888",
@@ -390,6 +512,17 @@ def main():
                                     args.seconds)
         print(f"{'PASS' if ratio <= 1.10 else 'MISS'}  with a callback configured, the destroy answer's p99 stays "
               f"within 10% of the figure without one")
+        return 0
+
+    if args.only == "dashboard":
+        ratio = print_dashboard_cost(emulator, path, args.rounds, args.seconds)
+        print(f"{'PASS' if ratio >= 0.97 else 'MISS'}  with a dashboard open, 8 connections stay within 3% of the "
+              f"figure without one")
+        return 0
+
+    if args.only == "soak":
+        growth = print_soak(emulator, path, args.soak_minutes)
+        print(f"{'PASS' if growth <= 10 else 'MISS'}  RSS flat after warm-up (at most 10 MiB above its warm-up peak)")
         return 0
 
     if args.only == "journal":
