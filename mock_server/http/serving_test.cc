@@ -173,3 +173,23 @@ TEST_CASE("stopping: a request already received is answered, with Connection: cl
   CHECK_THAT(second, Catch::Contains("Connection: close"));
   CHECK(socket.readAll(5000).empty());  // and then the server closed it
 }
+
+TEST_CASE("answers are never compressed, whatever the client accepts (vendor API and control API)") {
+  testing::TestServer server(manyRooms(0), frozenWithoutLimit());
+  const auto request = testing::sampleRequest(kNow);
+  const std::string vendor = "POST " + request.target() +
+                             " HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: gzip, deflate, br\r\n"
+                             "Content-Type: application/json\r\nContent-Length: " +
+                             std::to_string(request.body.size()) + "\r\n\r\n" + request.body;
+  const std::string journal =
+      "GET /__emulator/requests HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: br, gzip\r\n\r\n";
+  testing::RawSocket socket(server.port());
+  for (const auto& raw : {vendor, journal, journal}) {
+    socket.send(raw);
+    const std::string response = socket.readResponse(5000);
+    CAPTURE(response.substr(0, 300));
+    REQUIRE(response.rfind("HTTP/1.1 200", 0) == 0);
+    CHECK(response.find("Content-Encoding") == std::string::npos);
+    CHECK(response.find("\"ErrorCode\":100004") != std::string::npos);
+  }
+}
