@@ -22,6 +22,20 @@ API = "/v4/live_engine_http_srv/destroy_room"
 ENVELOPE_BODY = '{"RoomId":"bench-missing-room"}'
 
 
+def status_kib(pid, field):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def reset_peak_rss(pid):
+    """Restarts VmHWM (peak RSS) from the current RSS (Linux: clear_refs 5)."""
+    with open(f"/proc/{pid}/clear_refs", "w") as clear_refs:
+        clear_refs.write("5")
+
+
 def rss_kib(pid):
     with open(f"/proc/{pid}/status") as status:
         for line in status:
@@ -336,8 +350,11 @@ def journal_reads(emulator_path, path, reads=3):
     the answer's size, each read's time, and RSS before and after each."""
     server = Server("live-emulator", [emulator_path, "--port", "0", "--rate-limit", "0", "--log-format", "none"])
     run_wrk(server.port, 8, 3, path)
-    figures = {"rss_before": [rss_kib(server.process.pid)], "seconds": [], "bytes": 0, "entries": 0}
+    figures = {"rss_before": [rss_kib(server.process.pid)], "seconds": [], "bytes": 0, "entries": 0,
+               "transient_kib": []}
     for _ in range(reads):
+        reset_peak_rss(server.process.pid)
+        rss_at_start = rss_kib(server.process.pid)
         # Timed to the last byte received, not including this script's own JSON parsing.
         connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
         started = time.perf_counter()
@@ -347,6 +364,7 @@ def journal_reads(emulator_path, path, reads=3):
         figures["seconds"].append(time.perf_counter() - started)
         assert answer.status == 200, answer.status
         connection.close()
+        figures["transient_kib"].append(status_kib(server.process.pid, "VmHWM") - rss_at_start)
         figures["bytes"] = len(body)
         figures["entries"] = len(json.loads(body)["requests"])
         figures["rss_before"].append(rss_kib(server.process.pid))
@@ -359,7 +377,8 @@ def print_journal_reads(emulator, path):
     rss = " -> ".join(f"{kib / 1024:.0f}" for kib in figures["rss_before"])
     times = ", ".join(f"{seconds * 1000:.0f}" for seconds in figures["seconds"])
     print(f"full journal read: {figures['entries']} entries, {figures['bytes'] / 1e6:.1f} MB; "
-          f"{times} ms per read; RSS {rss} MiB (before, then after each read)")
+          f"{times} ms per read; RSS {rss} MiB (before, then after each read); peak RSS during each read "
+          f"above its start: {', '.join(f'{kib / 1024:.1f}' for kib in figures['transient_kib'])} MiB")
     return figures
 
 
@@ -528,6 +547,8 @@ def main():
     if args.only == "journal":
         figures = print_journal_reads(emulator, path)
         print(f"{'PASS' if max(figures['seconds']) <= 0.1 else 'MISS'}  a full-journal read takes at most 100 ms")
+        transient_ok = max(figures["transient_kib"]) * 1024 <= 2 * figures["bytes"]
+        print(f"{'PASS' if transient_ok else 'MISS'}  a read's transient memory is at most twice the answer's size")
         settled = figures["rss_before"][-1] - figures["rss_before"][0] <= 20 * 1024
         print(f"{'PASS' if settled else 'MISS'}  RSS returns to within 20 MiB of its level before the reads")
         return 0

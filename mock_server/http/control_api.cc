@@ -429,7 +429,8 @@ void installControlApi(httplib::Server& server, domain::Emulator& emulator, Cont
                }
                body += "],\"last_seq\":" + std::to_string(selection.last_seq) + "}";
                response.status = 200;
-               response.set_content(body, kJson);
+               response.body = std::move(body);  // moved, not copied as set_content() would
+               response.set_header("Content-Type", kJson);
              }));
   server.Delete("/__emulator/requests", guarded([&emulator](const httplib::Request&, httplib::Response& response) {
                   emulator.journal().clear();
