@@ -2,6 +2,7 @@
 // Command line and process lifecycle only; everything else lives in the libraries.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <malloc.h>
 #include <pthread.h>
 
 #include <algorithm>
@@ -51,6 +52,12 @@ void printStartup(const live::domain::EmulatorConfig& config, std::size_t rooms,
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Buffers of 256 KiB and more (a full journal read builds an 11 MB answer) are mapped and given
+  // back to the system when freed. glibc otherwise raises this threshold to the size of the largest
+  // buffer freed, serves later ones from the heap, and RSS crept up for minutes under traffic with
+  // journal reads (docs/performance.md, "Dashboard and soak"). Chosen; setting it also turns off
+  // that adjustment.
+  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
   CLI::App cli{"live-emulator: a local emulator of Tencent Cloud's live_engine_http_srv REST API "
                "(destroy_room)",
                "live-emulator"};
