@@ -80,12 +80,12 @@ class RequestLog {
   };
   // Appends the text of one line, '\n' included, to `out` (exposed for tests).
   static void formatEntry(LogFormat format, const Entry& entry, std::string& out);
-  void enqueue(Entry entry);
 
   static std::string formatDropNote(LogFormat format, std::chrono::system_clock::time_point time,
                                     std::uint64_t dropped, std::uint64_t dropped_total);
 
  private:
+  void enqueue(Entry entry);
   void run();
   // Writes all of `data`. Returns false when the descriptor is gone, or once closing when the
   // drain deadline has passed.
