@@ -275,6 +275,14 @@ function faultFromForm() {
   if (action === 'error_code' || action === 'http_status') rule.action[action] = Number(value);
   else if (action === 'delay_ms') rule.action.delay_ms = Number(delay || value);
   else rule.action[action] = true;
+  const extra = $('fault-extra').value.trim();
+  if (action === 'error_code' && extra) {
+    try {
+      rule.action.extra_members = JSON.parse(extra);
+    } catch (error) {
+      throw new Error(`extra members: not JSON (${error.message})`);
+    }
+  }
   if (delay && action !== 'delay_ms') rule.action.delay_ms = Number(delay);
   if ($('fault-app').value.trim()) rule.sdkappid = Number($('fault-app').value.trim());
   if ($('fault-room').value.trim()) rule.room_id = $('fault-room').value.trim();
@@ -287,6 +295,7 @@ function showValueField() {
   const action = $('fault-action').value;
   const label = $('fault-value-label');
   label.hidden = !['error_code', 'http_status'].includes(action);
+  $('fault-extra-label').hidden = action !== 'error_code';
   label.firstChild.textContent = action === 'http_status' ? 'HTTP status ' : 'ErrorCode ';
   if (action === 'http_status' && $('fault-value').value === '100001') $('fault-value').value = '502';
   if (action === 'error_code' && $('fault-value').value === '502') $('fault-value').value = '100001';
@@ -297,7 +306,7 @@ function wireForms() {
   showValueField();
   $('fault-form').addEventListener('submit', (event) => {
     event.preventDefault();
-    act('add fault', () => call('POST', '/__emulator/faults', faultFromForm()));
+    act('add fault', async () => call('POST', '/__emulator/faults', faultFromForm()));
   });
   $('faults-clear').addEventListener('click', () => act('clear faults', () => call('DELETE', '/__emulator/faults')));
   $('clock-freeze').addEventListener('click', () => act('freeze', () => call('POST', '/__emulator/clock', { mode: 'manual' })));

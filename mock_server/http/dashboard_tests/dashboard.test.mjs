@@ -87,7 +87,9 @@ async function waitForText(page, selector, text, what) {
     await page.locator(selector).filter({ hasText: text }).first().waitFor({ timeout: WAIT_MS });
   } catch {
     const shown = await page.locator(selector).allInnerTexts().catch(() => []);
-    fail(`${what}: waited ${WAIT_MS} ms for "${text}" in ${selector}; the page shows ${JSON.stringify(shown.slice(0, 5))}`);
+    const notice = await page.locator('#notice').innerText().catch(() => '');
+    fail(`${what}: waited ${WAIT_MS} ms for "${text}" in ${selector}; the page shows ${
+      JSON.stringify(shown.slice(0, 5))}; its last notice: "${notice}"`);
   }
 }
 
