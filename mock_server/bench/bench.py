@@ -384,7 +384,7 @@ def print_journal_reads(emulator, path):
 
 class DashboardPoller:
     """What an open dashboard asks of the emulator, request for request (mock_server/http/dashboard/
-    dashboard.js): every second the newest journal entries since its last poll and the clock; every
+    dashboard.js): every 0.5 s the newest journal entries since its last poll and the clock; every
     3 s the limiter, the faults and the rooms of the first app. Measured here rather than in a
     browser so that the browser's own CPU on this 2-core machine is not counted as the emulator's."""
 
@@ -401,7 +401,7 @@ class DashboardPoller:
         tick = 0
         while not self.stop_event.is_set():
             paths = [f"/__emulator/requests?after_seq={last_seq}&last=500", "/__emulator/clock"]
-            if tick % 3 == 0:
+            if tick % 6 == 0:
                 paths += ["/__emulator/limiter", "/__emulator/faults", "/__emulator/rooms?sdkappid=88888888"]
             for path in paths:
                 connection.request("GET", path)
@@ -410,7 +410,7 @@ class DashboardPoller:
                     last_seq = answer["last_seq"]
                 self.polls += 1
             tick += 1
-            self.stop_event.wait(1.0)
+            self.stop_event.wait(0.5)
         connection.close()
 
     def stop(self):
@@ -473,6 +473,7 @@ def soak(emulator_path, path, minutes):
         lambda: control(server.port, "POST", "/__emulator/reset"),
     ]
     samples = []
+    threads = []
     started = time.monotonic()
     step = 0
     next_sample = started
@@ -481,19 +482,21 @@ def soak(emulator_path, path, minutes):
         step += 1
         if time.monotonic() >= next_sample:
             samples.append((time.monotonic() - started, rss_kib(server.process.pid)))
+            threads.append(status_kib(server.process.pid, "Threads"))
             next_sample += 5
         time.sleep(0.2)
     traffic.wait()
     samples.append((time.monotonic() - started, rss_kib(server.process.pid)))
     server.stop()
-    return samples, step
+    return samples, step, threads
 
 
 def print_soak(emulator, path, minutes):
-    samples, steps = soak(emulator, path, minutes)
+    samples, steps, threads = soak(emulator, path, minutes)
     print(f"soak: {minutes} min of traffic at 8 connections and {steps} control calls (faults, clock moves, "
           f"room seeding, full and tail journal reads, resets)")
     print("  RSS MiB every 5 s: " + " ".join(f"{kib / 1024:.0f}" for _, kib in samples))
+    print("  threads every 5 s: " + " ".join(str(count) for count in threads))
     warm = [kib for at, kib in samples if at >= minutes * 60 / 3]
     settled_at = max(kib for at, kib in samples if at < minutes * 60 / 3)
     growth = (max(warm) - settled_at) / 1024

@@ -77,6 +77,16 @@ ApiAnswer Emulator::handle(ApiCall call) {
   // when none is due).
   if (rooms_->anyDue(now)) dissolveDue(now);
   const auto issued = request_ids_.next();
+  // A call that ends in an exception is never journaled: its seq is abandoned, so that journal
+  // pollers (after_seq) move past it instead of waiting for it forever.
+  struct Unrecorded {
+    Journal& journal;
+    std::uint64_t seq;
+    bool recorded = false;
+    ~Unrecorded() {
+      if (!recorded) journal.abandon(seq);
+    }
+  } unrecorded{journal_, issued.seq};
   CallContext context(call, now);
   Outcome outcome;
   std::optional<FaultRule> fault;
@@ -145,6 +155,7 @@ ApiAnswer Emulator::handle(ApiCall call) {
   if (fault) entry.fault_id = fault->id;
   entry.handled_us = std::chrono::duration_cast<std::chrono::microseconds>(
                          std::chrono::steady_clock::now() - started).count();
+  unrecorded.recorded = true;
   journal_.record(std::move(entry));
   return answer;
 }

@@ -192,7 +192,17 @@ void Journal::record(JournalEntry entry) {
   }
   auto shared = std::make_shared<const JournalEntry>(std::move(entry));
   std::lock_guard lock(mutex_);
-  const std::uint64_t seq = shared->seq;
+  complete(shared->seq);
+  if (entries_.size() == capacity_) entries_.pop_front();
+  entries_.push_back(std::move(shared));
+}
+
+void Journal::abandon(std::uint64_t seq) {
+  std::lock_guard lock(mutex_);
+  complete(seq);
+}
+
+void Journal::complete(std::uint64_t seq) {
   if (seq == complete_seq_ + 1) {
     ++complete_seq_;
     while (!pending_seqs_.empty() && *pending_seqs_.begin() == complete_seq_ + 1) {
@@ -202,8 +212,6 @@ void Journal::record(JournalEntry entry) {
   } else if (seq > complete_seq_) {
     pending_seqs_.insert(seq);
   }
-  if (entries_.size() == capacity_) entries_.pop_front();
-  entries_.push_back(std::move(shared));
 }
 
 namespace {

@@ -78,6 +78,9 @@ class Journal final : public Resettable {
   Journal(ResetRegistry& registry, std::size_t capacity);
 
   void record(JournalEntry entry);  // thread-safe
+  // Marks `seq` as one that will never be recorded (its call ended in an exception), so that
+  // pollers move past it instead of waiting for it forever. Thread-safe.
+  void abandon(std::uint64_t seq);
   // Copies of the entries that match, in seq order.
   std::vector<JournalEntry> entries(const JournalFilter& filter = {}) const;
   // The entries that match with seq > after_seq, in seq order, at most `limit`, shared rather than
@@ -103,6 +106,7 @@ class Journal final : public Resettable {
   // Every seq up to complete_seq_ is recorded; recorded seqs above it wait in pending_seqs_.
   std::uint64_t complete_seq_ = 0;           // guarded by mutex_
   std::set<std::uint64_t> pending_seqs_;     // guarded by mutex_
+  void complete(std::uint64_t seq);          // mutex_ held
 };
 
 }  // namespace live::domain

@@ -747,3 +747,19 @@ TEST_CASE("journal polling never skips a call that finished after a later one") 
   CHECK(selection.entries[1]->seq == 3);
   CHECK(selection.last_seq == 3);
 }
+
+TEST_CASE("journal polling moves past a call that ended in an exception (its seq is abandoned)") {
+  domain::ResetRegistry registry;
+  domain::Journal journal(registry, 100);
+  domain::JournalEntry recorded;
+  recorded.seq = 2;
+  journal.record(recorded);
+  CHECK(journal.select({}, 0, 100).entries.empty());  // 2 waits for 1
+  journal.abandon(1);
+  const auto selection = journal.select({}, 0, 100);
+  REQUIRE(selection.entries.size() == 1);
+  CHECK(selection.entries[0]->seq == 2);
+  CHECK(selection.last_seq == 2);
+  journal.abandon(2);  // already complete: nothing changes
+  CHECK(journal.select({}, 0, 100).last_seq == 2);
+}
