@@ -4,10 +4,13 @@
 
 #include <fmt/format.h>
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <memory>
 
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -25,6 +28,7 @@ using json = nlohmann::json;
 using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
 
 constexpr const char* kJson = "application/json";
+constexpr std::size_t kTrimAfterBytes = 1024 * 1024;  // an answer this big is worth trimming after
 
 void reply(httplib::Response& response, int status, const json& body) {
   response.status = status;
@@ -144,8 +148,9 @@ bool isLoopbackAddress(const std::string& address) {
 void installControlApi(httplib::Server& server, domain::Emulator& emulator, ControlAccess access,
                        ServerHealth health) {
   // Every control handler passes this gate first.
-  const auto guarded = [access, &emulator](Handler handler) -> Handler {
-    return [access, handler, &emulator](const httplib::Request& request, httplib::Response& response) {
+  auto trim_pending = std::make_shared<std::atomic<bool>>(false);
+  const auto guarded = [access, &emulator, trim_pending](Handler handler) -> Handler {
+    return [access, handler, &emulator, trim_pending](const httplib::Request& request, httplib::Response& response) {
       if (const auto refusal = refuseForeign(request, access)) {
         return fail(response, refusal->status, refusal->message);
       }
@@ -167,7 +172,12 @@ void installControlApi(httplib::Server& server, domain::Emulator& emulator, Cont
       }
       // Rooms whose time to dissolve by themselves has come are gone before any control call looks.
       emulator.catchUp();
+      // After a control call that freed much (a full journal read's answer of 11 MB, a reset's rooms
+      // and journal), the next one gives free memory back to the system first, so RSS follows what
+      // is live (docs/performance.md, "Dashboard and soak"). The vendor API never pays for it.
+      if (trim_pending->exchange(false)) malloc_trim(0);
       handler(request, response);
+      if (changesState(request.method) || response.body.size() > kTrimAfterBytes) trim_pending->store(true);
     };
   };
 

@@ -5,6 +5,7 @@
 const POLL_MS = 500;         // the journal and the clock: a call shows within 1 s, fetch included
 const SLOW_POLL_MS = 3000;   // rooms, faults and the limiter
 const MAX_ROWS = 500;        // rows kept on the page (the journal itself may hold more)
+const POLL_ROWS = 100;       // rows taken per poll: under heavy traffic the page samples the newest
 const TOKEN_KEY = 'live-emulator-token';
 
 const $ = (id) => document.getElementById(id);
@@ -170,9 +171,10 @@ function renderJournal() {
 }
 
 async function pollJournal() {
-  // The newest MAX_ROWS calls after the last poll: under heavy traffic the page skips ahead rather
-  // than fall behind.
-  const answer = await call('GET', `/__emulator/requests?after_seq=${state.lastSeq}&last=${MAX_ROWS}`);
+  // The newest calls since the last poll (MAX_ROWS on opening, POLL_ROWS after): under heavy traffic
+  // the page skips ahead rather than fall behind, and a poll stays small.
+  const rows = state.lastSeq === 0 ? MAX_ROWS : POLL_ROWS;
+  const answer = await call('GET', `/__emulator/requests?after_seq=${state.lastSeq}&last=${rows}`);
   state.lastSeq = answer.last_seq;
   if (answer.requests.length === 0 && state.entries.length > 0) return;
   state.entries = state.entries.concat(answer.requests).slice(-MAX_ROWS);
