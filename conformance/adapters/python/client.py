@@ -2,7 +2,8 @@
 """A live-conformance adapter in Python, standard library only (docs/conformance.md, "The adapter
 protocol"): destroys every room named on the command line through
 POST /v4/live_engine_http_srv/destroy_room and prints one JSON line per room. It signs with its own
-TLSSigAPIv2 code (tlssig.py), written from the algorithm, not from our C++.
+TLSSigAPIv2 code (the Python helper's, helpers/python/src/live_emulator/tlssig.py), written from the
+algorithm, not from our C++.
 
 Retries only where it is safe (no answer, a broken answer, HTTP 5xx, 100001, 60007) with
 exponential backoff and full jitter; after an attempt whose outcome is unknown, 100004 means an
@@ -18,7 +19,9 @@ import sys
 import time
 import urllib.parse
 
-import tlssig
+# The signer of the Python helper, used straight from the repository (no install needed).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "helpers", "python", "src"))
+from live_emulator import tlssig  # noqa: E402
 
 PATH = "/v4/live_engine_http_srv/destroy_room"
 TIMEOUT_S = 3.0          # the vendor's own server-side timeout

@@ -1,7 +1,7 @@
-"""The Python adapter's signer against the vectors of docs/usersig.md ("Test vectors")."""
+"""The helper's signer against the vectors of docs/usersig.md ("Test vectors")."""
 import unittest
 
-import tlssig
+from live_emulator import tlssig
 
 KEY = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e"
 WHOLE_TOKEN = ("eJyrVgrxCdYrSy1SslJQMtIzUNJRAItkpqTmlWSmZUIkKjIT87NK82CSxSnZiQUFmSlAKUMTAyiAyqVWFGQWpYJkTE1NjRDiJZm5YFFzNPXFm"

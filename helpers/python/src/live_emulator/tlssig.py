@@ -1,5 +1,5 @@
-"""TLSSigAPIv2 UserSigs (docs/usersig.md), standard library only: an independent signer, so that a
-passing run of this adapter shows our contract holds for a client that did not share our C++ code.
+"""TLSSigAPIv2 UserSigs (docs/usersig.md), standard library only. Also the Python conformance
+adapter's signer (conformance/adapters/python): an implementation independent of our C++ one.
 """
 import base64
 import hashlib
