@@ -53,6 +53,7 @@ Emulator::Emulator(EmulatorConfig config, EmulatorOptions options)
       journal_(registry_, options_.journal_size),
       callbacks_(registry_, config_.callbacks),
       callback_log_(registry_, options_.journal_size),
+      metrics_(emulatedApis().size(), config_.apps.size()),
       checks_(std::make_unique<CheckChain>(config_.apps, app_statuses_,
                                            resolveLimits(config_, options_), limiter_,
                                            CheckOptions{options_.lenient_random})) {
@@ -153,11 +154,34 @@ ApiAnswer Emulator::handle(ApiCall call) {
   entry.cut = toString(answer.cut);
   entry.delay_ms = answer.delay.count();
   if (fault) entry.fault_id = fault->id;
-  entry.handled_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                         std::chrono::steady_clock::now() - started).count();
+  const auto handled = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+  entry.handled_us = handled.count();
+  metrics_.record(metricsOf(context, answer, fault ? &*fault : nullptr, handled));
   unrecorded.recorded = true;
   journal_.record(std::move(entry));
   return answer;
+}
+
+Metrics::Call Emulator::metricsOf(const CallContext& context, const ApiAnswer& answer, const FaultRule* fault,
+                                  std::chrono::microseconds handled) const {
+  Metrics::Call call{context.api != nullptr ? apiIndex(*context.api) : emulatedApis().size(),
+                     answer.sentErrorCode(),
+                     answer.drop_connection ? 0 : answer.http_status,
+                     std::nullopt,
+                     std::nullopt,
+                     handled + answer.delay};
+  if (fault != nullptr) {
+    const auto& action = fault->action;
+    call.fault = action.error_code          ? Metrics::FaultKind::kErrorCode
+                 : action.http_status       ? Metrics::FaultKind::kHttpStatus
+                 : action.drop_connection   ? Metrics::FaultKind::kDropConnection
+                 : action.cut == AnswerCut::kTruncateBody ? Metrics::FaultKind::kTruncateBody
+                 : action.cut == AnswerCut::kResetMidway  ? Metrics::FaultKind::kResetMidway
+                                                          : Metrics::FaultKind::kDelay;
+  } else if (answer.envelope.error_code == protocol::toInt(protocol::ErrorCode::kRateLimited) && context.app != nullptr) {
+    call.rate_limited_app = static_cast<std::size_t>(context.app - config_.apps.data());
+  }
+  return call;
 }
 
 protocol::ResponseStyle Emulator::responseStyleFor(const CallContext& context) const {

@@ -18,6 +18,7 @@
 #include "domain/config.h"
 #include "domain/faults.h"
 #include "domain/journal.h"
+#include "domain/metrics.h"
 #include "domain/rate_limiter.h"
 #include "domain/resettable.h"
 #include "domain/room_store.h"
@@ -96,6 +97,7 @@ class Emulator {
   AppStatusBoard& appStatuses() { return app_statuses_; }
   CallbackSettings& callbacks() { return callbacks_; }
   CallbackLog& callbackLog() { return callback_log_; }
+  const Metrics& metrics() const { return metrics_; }
   // Where callbacks go (the HTTP layer's sender); none: callbacks are built, recorded and not sent.
   // Set before serving.
   void setCallbackSender(CallbackSender* sender) { sender_.store(sender); }
@@ -119,6 +121,8 @@ class Emulator {
   // Sends Live.CallbackAfterDestroyRoom for a dissolved room, when its app has it enabled.
   void roomDissolved(std::shared_ptr<const Room> room, Dissolver dissolver, Instant at);
   protocol::ResponseStyle responseStyleFor(const CallContext& context) const;
+  Metrics::Call metricsOf(const CallContext& context, const ApiAnswer& answer, const FaultRule* fault,
+                          std::chrono::microseconds handled) const;
 
   const EmulatorConfig config_;
   const EmulatorOptions options_;
@@ -132,6 +136,7 @@ class Emulator {
   Journal journal_;
   CallbackSettings callbacks_;
   CallbackLog callback_log_;
+  Metrics metrics_;
   std::atomic<CallbackSender*> sender_{nullptr};
   std::unique_ptr<CheckChain> checks_;
   protocol::RequestIdGenerator request_ids_;

@@ -96,6 +96,16 @@ std::vector<Room> RoomStore::all() const {
   return rooms;
 }
 
+std::vector<std::pair<SdkAppId, std::size_t>> RoomStore::sizes() const {
+  std::vector<std::pair<SdkAppId, std::size_t>> out;
+  for (const auto& [sdkappid, shard] : shards_) {
+    std::lock_guard lock(shard->mutex);
+    out.emplace_back(sdkappid, shard->rooms.size());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 std::size_t RoomStore::size() const {
   std::size_t total = 0;
   for (const auto& [sdkappid, shard] : shards_) {

@@ -103,6 +103,8 @@ class RoomStore final : public Resettable {
   // Every room of every app, sorted by (sdkappid, room_id).
   std::vector<Room> all() const;
   std::size_t size() const;
+  // The number of rooms per app, in sdkappid order (the metrics' gauge; copies no room).
+  std::vector<std::pair<SdkAppId, std::size_t>> sizes() const;
 
   // Replaces every room (for example with a state file's content).
   void replaceAll(const std::vector<Room>& rooms);

@@ -18,6 +18,7 @@
 #include "domain/api_catalog.h"
 #include "domain/parse.h"
 #include "http/embedded_files.h"
+#include "http/metrics_text.h"
 #include "http/routes.h"
 #include "protocol/json_limits.h"
 
@@ -475,6 +476,13 @@ void installControlApi(httplib::Server& server, domain::Emulator& emulator, Cont
                 emulator.apply(setting.value());
                 reply(response, 200, clockJson(emulator.clock()));
               }));
+
+  // Prometheus' text format (docs/control-api.md, "Metrics").
+  server.Get("/__emulator/metrics", guarded([&emulator](const httplib::Request&, httplib::Response& response) {
+               response.status = 200;
+               response.body = prometheusText(emulator);
+               response.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+             }));
 
   // The rate limiter's window of each app and API (the dashboard's limiter panel).
   server.Get("/__emulator/limiter", guarded([&emulator](const httplib::Request&, httplib::Response& response) {

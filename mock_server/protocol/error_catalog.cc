@@ -53,6 +53,8 @@ constexpr std::array kCatalog = {
 
 }  // namespace
 
+std::span<const ErrorDescription> errorCatalog() { return kCatalog; }
+
 const ErrorDescription* describe(ErrorCode code) { return describe(std::int64_t{toInt(code)}); }
 
 const ErrorDescription* describe(std::int64_t code) {

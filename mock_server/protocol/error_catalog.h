@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 namespace live::protocol {
@@ -39,6 +40,9 @@ struct ErrorDescription {
   std::string_view name;     // stable identifier, e.g. "room_not_found"
   std::string_view meaning;  // the vendor's description, in English
 };
+
+// Every catalog entry, in a fixed order (the metrics keep one counter per entry).
+std::span<const ErrorDescription> errorCatalog();
 
 // The catalog entry for `code`, or nullptr for a code this project does not know.
 const ErrorDescription* describe(ErrorCode code);
