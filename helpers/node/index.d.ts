@@ -93,4 +93,6 @@ export class Emulator {
   limiter(): Promise<{ sdkappid: number; api: string; limit: number; in_window: number }[]>;
   callbacks(filter?: { command?: string; sdkappid?: number; room_id?: string }): Promise<Json[]>;
   clearCallbacks(): Promise<Json>;
+  metrics(): Promise<string>;
+  openapi(): Promise<{ [key: string]: Json }>;
 }

@@ -105,7 +105,7 @@ export class Emulator {
     return child.exitCode;
   }
 
-  /** One control call: the parsed JSON answer, or a ControlError. */
+  /** One control call: the parsed JSON answer (the text for a non-JSON answer), or a ControlError. */
   async control(method, pathname, body) {
     if (!this.url) throw new Error('the emulator is not started');
     const headers = {};
@@ -115,7 +115,8 @@ export class Emulator {
       method, headers, body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    const answer = text ? JSON.parse(text) : null;
+    const isJson = (response.headers.get('content-type') || '').startsWith('application/json');
+    const answer = text && isJson ? JSON.parse(text) : (text || null);
     if (!response.ok) throw new ControlError(method, pathname, response.status, (answer && answer.error) || text);
     return answer;
   }
@@ -163,4 +164,8 @@ export class Emulator {
   async limiter() { return (await this.control('GET', '/__emulator/limiter')).windows; }
   async callbacks(filter = {}) { return (await this.control('GET', `/__emulator/callbacks${query(filter)}`)).callbacks; }
   clearCallbacks() { return this.control('DELETE', '/__emulator/callbacks'); }
+  /** The counters, in Prometheus' text format (a string). */
+  metrics() { return this.control('GET', '/__emulator/metrics'); }
+  /** The emulator's OpenAPI 3.1 description of its vendor and control APIs. */
+  openapi() { return this.control('GET', '/__emulator/openapi.json'); }
 }

@@ -146,8 +146,17 @@ bool isLoopbackAddress(const std::string& address) {
   return address.rfind("127.", 0) == 0 || address == "::1" || address.rfind("::ffff:127.", 0) == 0;
 }
 
-void installControlApi(httplib::Server& server, domain::Emulator& emulator, ControlAccess access,
-                       ServerHealth health) {
+std::vector<ControlRoute> installControlApi(httplib::Server& http_server, domain::Emulator& emulator,
+                                           ControlAccess access, ServerHealth health) {
+  // Every route is registered through this recorder, so the list of routes (checked against
+  // openapi.json by a test) cannot fall behind the code.
+  struct Recorder {
+    httplib::Server& http;
+    std::vector<ControlRoute> routes;
+    void Get(const std::string& pattern, const Handler& handler) { http.Get(pattern, handler); routes.push_back({"GET", pattern}); }
+    void Post(const std::string& pattern, const Handler& handler) { http.Post(pattern, handler); routes.push_back({"POST", pattern}); }
+    void Delete(const std::string& pattern, const Handler& handler) { http.Delete(pattern, handler); routes.push_back({"DELETE", pattern}); }
+  } server{http_server, {}};
   // Every control handler passes this gate first.
   auto trim_pending = std::make_shared<std::atomic<bool>>(false);
   const auto guarded = [access, &emulator, trim_pending](Handler handler) -> Handler {
@@ -200,17 +209,31 @@ void installControlApi(httplib::Server& server, domain::Emulator& emulator, Cont
       response.set_content(file.bytes.data(), file.bytes.size(), type);
     };
   };
+  const auto fileType = [](std::string_view name) {
+    return name.ends_with(".html") ? "text/html; charset=utf-8"
+           : name.ends_with(".js") ? "text/javascript; charset=utf-8"
+                                   : "text/css; charset=utf-8";
+  };
   for (const auto& file : dashboardFiles()) {
-    const bool html = file.name.ends_with(".html");
-    const char* type = html                          ? "text/html; charset=utf-8"
-                       : file.name.ends_with(".js") ? "text/javascript; charset=utf-8"
-                                                     : "text/css; charset=utf-8";
     if (file.name == "index.html") {
-      server.Get("/__emulator/ui", page(file, type));
-      server.Get("/__emulator/ui/", page(file, type));
+      server.Get("/__emulator/ui", page(file, fileType(file.name)));
+      server.Get("/__emulator/ui/", page(file, fileType(file.name)));
     }
-    server.Get("/__emulator/ui/" + std::string(file.name), page(file, type));
   }
+  server.Get(R"(/__emulator/ui/([A-Za-z0-9_.-]+))",
+             [page, fileType](const httplib::Request& request, httplib::Response& response) {
+               const std::string name = request.matches[1];
+               for (const auto& file : dashboardFiles()) {
+                 if (file.name == name) return page(file, fileType(file.name))(request, response);
+               }
+               fail(response, 404, fmt::format("the dashboard has no file \"{}\"", name));
+             });
+
+  // This API's description (docs/control-api.md, "OpenAPI"), built into the binary.
+  server.Get("/__emulator/openapi.json", guarded([](const httplib::Request&, httplib::Response& response) {
+               const auto& document = openapiFiles().front();
+               response.set_content(document.bytes.data(), document.bytes.size(), kJson);
+             }));
 
   server.Get("/__emulator/health", guarded([health](const httplib::Request&, httplib::Response& response) {
                json answer{{"status", "ok"}};
@@ -531,7 +554,8 @@ void installControlApi(httplib::Server& server, domain::Emulator& emulator, Cont
          fmt::format("{} {} is not a control call; see docs/control-api.md",
                      request.method, request.path));
   });
-  routeEveryMethod(server, R"(/__emulator/.*)", unknown);
+  routeEveryMethod(http_server, R"(/__emulator/.*)", unknown);
+  return std::move(server.routes);
 }
 
 }  // namespace live::http

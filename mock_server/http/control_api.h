@@ -42,7 +42,14 @@ struct ServerHealth {
   std::function<nlohmann::json()> request_log;  // {"format":…, "dropped_lines":…}
 };
 
-void installControlApi(httplib::Server& server, domain::Emulator& emulator, ControlAccess access,
-                       ServerHealth health = {});
+// A route the control API registers: its method and cpp-httplib's pattern (a regex).
+struct ControlRoute {
+  std::string method;
+  std::string pattern;
+};
+
+// Registers every control call; returns their routes (not the catch-all that answers 404).
+std::vector<ControlRoute> installControlApi(httplib::Server& server, domain::Emulator& emulator,
+                                            ControlAccess access, ServerHealth health = {});
 
 }  // namespace live::http

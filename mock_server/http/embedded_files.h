@@ -14,5 +14,6 @@ struct EmbeddedFile {
 
 std::span<const EmbeddedFile> dashboardFiles();   // mock_server/http/dashboard/
 std::span<const EmbeddedFile> scenarioRecipes();  // fixtures/scenarios/, sorted by name
+std::span<const EmbeddedFile> openapiFiles();     // mock_server/http/openapi.json, alone
 
 }  // namespace live::http

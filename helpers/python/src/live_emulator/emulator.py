@@ -123,7 +123,7 @@ class Emulator:
     # ------------------------------------------------------------------ HTTP
 
     def control(self, method, path, body=None, query=None):
-        """One control call: the parsed JSON answer, or ControlError."""
+        """One control call: the parsed JSON answer (the text for a non-JSON answer), or ControlError."""
         if query:
             present = {name: value for name, value in query.items() if value is not None}
             if present:
@@ -140,7 +140,8 @@ class Emulator:
             text = response.read().decode()
         finally:
             connection.close()
-        answer = json.loads(text) if text else None
+        is_json = response.getheader("Content-Type", "").startswith("application/json")
+        answer = json.loads(text) if text and is_json else (text or None)
         if response.status >= 300:
             message = answer.get("error", text) if isinstance(answer, dict) else text
             raise ControlError(method, path, response.status, message)
@@ -249,3 +250,11 @@ class Emulator:
 
     def clear_callbacks(self):
         return self.control("DELETE", "/__emulator/callbacks")
+
+    def metrics(self):
+        """The counters, in Prometheus' text format (a string)."""
+        return self.control("GET", "/__emulator/metrics")
+
+    def openapi(self):
+        """The emulator's OpenAPI 3.1 description of its vendor and control APIs."""
+        return self.control("GET", "/__emulator/openapi.json")
