@@ -125,6 +125,18 @@ std::string siblingProgram(const std::string& name) {
   return error ? name : (self.parent_path() / name).string();
 }
 
+// The fixtures: installed beside the program (<prefix>/bin -> <prefix>/share/live-emulator/fixtures,
+// docs/packaging.md) when they are there, else the source tree this program was built from.
+std::string defaultFixtures() {
+  std::error_code error;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    const auto installed = self.parent_path().parent_path() / "share" / "live-emulator" / "fixtures" / "conformance";
+    if (std::filesystem::is_regular_file(installed / "config.json", error)) return installed.string();
+  }
+  return LIVE_CONFORMANCE_FIXTURES;
+}
+
 // The emulator we started, stopped if we are interrupted: a CI job cancelled mid-run must not
 // leave it behind.
 volatile sig_atomic_t own_emulator_pid = 0;
@@ -277,7 +289,7 @@ int main(int argc, char** argv) {
                "against the destroy_room contract (fixtures/conformance/)",
                "live-conformance"};
   cli.require_subcommand(1);
-  std::string fixtures_dir = LIVE_CONFORMANCE_FIXTURES;
+  std::string fixtures_dir = defaultFixtures();
   std::string junit_path;
   std::string filter;
   std::string known_failures_path;
