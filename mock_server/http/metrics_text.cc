@@ -11,6 +11,11 @@
 namespace live::http {
 namespace {
 
+template <typename... Args>
+void put(std::string& out, fmt::format_string<Args...> format, Args&&... args) {
+  fmt::format_to(std::back_inserter(out), format, std::forward<Args>(args)...);
+}
+
 void header(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
   fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
 }
@@ -22,7 +27,6 @@ std::string prometheusText(domain::Emulator& emulator) {
   const auto apis = domain::emulatedApis();
   const auto catalog = protocol::errorCatalog();
   std::string out;
-  auto line = [&out](auto&&... parts) { fmt::format_to(std::back_inserter(out), std::forward<decltype(parts)>(parts)...); };
 
   header(out, "live_emulator_calls_total", "counter",
          "Vendor-API calls answered, by API and the ErrorCode sent (0 when no envelope was sent).");
@@ -32,10 +36,10 @@ std::string prometheusText(domain::Emulator& emulator) {
       const auto count = metrics.calls[api][slot];
       if (count == 0) continue;
       if (slot < catalog.size()) {
-        line("live_emulator_calls_total{{api=\"{}\",error_code=\"{}\",error_name=\"{}\"}} {}\n", api_name,
+        put(out, "live_emulator_calls_total{{api=\"{}\",error_code=\"{}\",error_name=\"{}\"}} {}\n", api_name,
              protocol::toInt(catalog[slot].code), catalog[slot].name, count);
       } else {
-        line("live_emulator_calls_total{{api=\"{}\",error_code=\"other\",error_name=\"unknown\"}} {}\n", api_name, count);
+        put(out, "live_emulator_calls_total{{api=\"{}\",error_code=\"other\",error_name=\"unknown\"}} {}\n", api_name, count);
       }
     }
   }
@@ -43,41 +47,41 @@ std::string prometheusText(domain::Emulator& emulator) {
   header(out, "live_emulator_http_responses_total", "counter",
          "Vendor-API answers by HTTP status (0: the connection was dropped without an answer).");
   for (const auto& [status, count] : metrics.http_statuses) {
-    line("live_emulator_http_responses_total{{status=\"{}\"}} {}\n", status, count);
+    put(out, "live_emulator_http_responses_total{{status=\"{}\"}} {}\n", status, count);
   }
 
   header(out, "live_emulator_faults_applied_total", "counter", "Calls answered by a fault rule, by its action.");
   for (std::size_t kind = 0; kind < metrics.faults.size(); ++kind) {
-    line("live_emulator_faults_applied_total{{action=\"{}\"}} {}\n",
+    put(out, "live_emulator_faults_applied_total{{action=\"{}\"}} {}\n",
          domain::Metrics::toString(static_cast<domain::Metrics::FaultKind>(kind)), metrics.faults[kind]);
   }
 
   const auto& apps = emulator.config().apps;
   header(out, "live_emulator_rate_limited_total", "counter", "Calls refused by the rate limiter (60007), by app.");
   for (std::size_t app = 0; app < apps.size(); ++app) {
-    line("live_emulator_rate_limited_total{{sdkappid=\"{}\"}} {}\n", apps[app].sdkappid, metrics.rate_limited[app]);
+    put(out, "live_emulator_rate_limited_total{{sdkappid=\"{}\"}} {}\n", apps[app].sdkappid, metrics.rate_limited[app]);
   }
 
   header(out, "live_emulator_rooms", "gauge", "Rooms that exist now, by app.");
   for (const auto& [sdkappid, count] : emulator.rooms().sizes()) {
-    line("live_emulator_rooms{{sdkappid=\"{}\"}} {}\n", sdkappid, count);
+    put(out, "live_emulator_rooms{{sdkappid=\"{}\"}} {}\n", sdkappid, count);
   }
 
   header(out, "live_emulator_callback_deliveries", "gauge",
          "Webhook deliveries kept in the callback log (the most recent ones), by state.");
   std::map<std::string, std::size_t> states = {{"delivered", 0}, {"failed", 0}, {"overflow", 0}, {"pending", 0}};
   for (const auto& delivery : emulator.callbackLog().select({})) ++states[delivery.state];
-  for (const auto& [state, count] : states) line("live_emulator_callback_deliveries{{state=\"{}\"}} {}\n", state, count);
+  for (const auto& [state, count] : states) put(out, "live_emulator_callback_deliveries{{state=\"{}\"}} {}\n", state, count);
 
   header(out, "live_emulator_call_duration_seconds", "histogram",
          "The emulator's own time on a vendor-API call plus any injected delay.");
   for (std::size_t bucket = 0; bucket < domain::Metrics::kLatencyBounds.size(); ++bucket) {
-    line("live_emulator_call_duration_seconds_bucket{{le=\"{}\"}} {}\n", domain::Metrics::kLatencyBounds[bucket],
+    put(out, "live_emulator_call_duration_seconds_bucket{{le=\"{}\"}} {}\n", domain::Metrics::kLatencyBounds[bucket],
          metrics.latency_buckets[bucket]);
   }
-  line("live_emulator_call_duration_seconds_bucket{{le=\"+Inf\"}} {}\n", metrics.latency_count);
-  line("live_emulator_call_duration_seconds_sum {}\n", metrics.latency_sum_seconds);
-  line("live_emulator_call_duration_seconds_count {}\n", metrics.latency_count);
+  put(out, "live_emulator_call_duration_seconds_bucket{{le=\"+Inf\"}} {}\n", metrics.latency_count);
+  put(out, "live_emulator_call_duration_seconds_sum {}\n", metrics.latency_sum_seconds);
+  put(out, "live_emulator_call_duration_seconds_count {}\n", metrics.latency_count);
   return out;
 }
 
