@@ -221,11 +221,12 @@ std::vector<ControlRoute> installControlApi(httplib::Server& http_server, domain
     }
   }
   server.Get(R"(/__emulator/ui/([A-Za-z0-9_.-]+))",
-             [page, fileType](const httplib::Request& request, httplib::Response& response) {
+             [page, fileType, access](const httplib::Request& request, httplib::Response& response) {
                const std::string name = request.matches[1];
                for (const auto& file : dashboardFiles()) {
                  if (file.name == name) return page(file, fileType(file.name))(request, response);
                }
+               if (const auto refusal = refuseForeign(request, access)) return fail(response, refusal->status, refusal->message);
                fail(response, 404, fmt::format("the dashboard has no file \"{}\"", name));
              });
 
