@@ -8,7 +8,7 @@ set -euo pipefail
 build_dir="$1"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-(cd "$build_dir" && cpack --config packaging/CPackConfig.cmake -B "$work/out" >/dev/null)
+(cd "$build_dir" && cpack --config CPackConfig.cmake -B "$work/out" >/dev/null)
 deb=$(ls "$work"/out/live-emulator_*.deb)
 echo "package: $deb"
 dpkg-deb -x "$deb" "$work/root"
