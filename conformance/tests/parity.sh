@@ -18,7 +18,7 @@ always_ok="${5:-}"
 fixtures="$source_dir/fixtures"
 config="$fixtures/conformance/config.json"
 work=$(mktemp -d)
-trap 'kill $SERVER_PID 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill "${SERVER_PID:-}" 2>/dev/null; rm -rf "$work"' EXIT
 fail() { echo "parity.sh $mode: $*" >&2; exit 1; }
 key=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["apps"][0]["secret_key"])' "$config")
 export LIVE_SDKAPPID=1400000000 LIVE_IDENTIFIER=admin LIVE_SECRET_KEY="$key"

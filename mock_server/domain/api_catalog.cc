@@ -5,6 +5,7 @@
 
 #include "domain/destroy_room.h"
 #include "domain/live_config.h"
+#include "domain/room_lifecycle.h"
 
 namespace live::domain {
 namespace {
@@ -13,9 +14,16 @@ const DestroyRoomApi kDestroyRoom;
 const SetCallbackApi kSetCallback;
 const UpdateCallbackApi kUpdateCallback;
 const SetCallbackTokenApi kSetCallbackToken;
+const CreateRoomApi kCreateRoom;
+const GetRoomInfoApi kGetRoomInfo;
+const UpdateRoomInfoApi kUpdateRoomInfo;
+const GetRoomListApi kGetRoomList;
+const GetRoomStatsApi kGetRoomStats;
 
 // destroy_room stays first: its index keys the rate limiter's hot path.
-constexpr std::array<const Api*, 4> kApis = {&kDestroyRoom, &kSetCallback, &kUpdateCallback, &kSetCallbackToken};
+constexpr std::array<const Api*, 9> kApis = {&kDestroyRoom,  &kSetCallback,    &kUpdateCallback,
+                                             &kSetCallbackToken, &kCreateRoom, &kGetRoomInfo,
+                                             &kUpdateRoomInfo, &kGetRoomList,  &kGetRoomStats};
 
 }  // namespace
 

@@ -1,5 +1,5 @@
 // The emulated APIs of the live_engine_http_srv family and of live_config. Adding a sibling API
-// (create_room, get_room_info) means one new Api subclass and one row in the table in
+// (create_room, get_room_info, room_lifecycle.h) is one new Api subclass and one row in the table in
 // api_catalog.cc.
 #pragma once
 

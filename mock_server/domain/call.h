@@ -29,17 +29,31 @@ struct ApiCall {
   std::string content_type;  // the Content-Type header as sent, for the journal
 };
 
+// What a successful call did to a room, for the webhook it may send (docs/webhooks.md).
+struct RoomEvent {
+  std::string_view command;     // the CallbackCommand, e.g. "Live.CallbackAfterDestroyRoom"
+  std::string_view event_type;  // "DestroyByUser" for a dissolution; empty otherwise
+  std::shared_ptr<const Room> room;  // the room afterwards (as it was, for a dissolution)
+  std::vector<std::string> changed;  // update_room_info: the members given, by vendor name
+};
+
 // The first failing check's answer, or success.
 struct Outcome {
   protocol::ErrorCode code = protocol::ErrorCode::kOk;
   std::string error_info;
   std::string extra_members;  // success payload members after RequestId, if the API has any
-  std::shared_ptr<const Room> dissolved;  // the room the call dissolved (for its callback)
+  // True when the payload is the command's data, sent in both response styles; false for
+  // destroy_room's Statistic, which only the current style sends.
+  bool extra_members_in_every_style = false;
+  std::optional<RoomEvent> event;
 
   bool ok() const { return code == protocol::ErrorCode::kOk; }
   static Outcome success() { return {}; }
   static Outcome reject(protocol::ErrorCode code, std::string error_info) {
-    return {code, std::move(error_info), {}, {}};
+    Outcome outcome;
+    outcome.code = code;
+    outcome.error_info = std::move(error_info);
+    return outcome;
   }
 };
 
@@ -61,6 +75,7 @@ struct CallContext {
   std::string usersig_problem;       // why the UserSig did not decode or verify, for the journal
   nlohmann::json body;               // row 18
   std::string room_id;               // row 19, for APIs that address a room
+  const nlohmann::json* room_info = nullptr;  // row 19 of create_room and update_room_info: in `body`
 };
 
 }  // namespace live::domain

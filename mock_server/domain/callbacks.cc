@@ -1,5 +1,7 @@
 #include "domain/callbacks.h"
 
+#include "domain/room_info.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -240,7 +242,7 @@ std::string CallbackWork::url() const {
   std::string url = settings.url;
   url += url.find('?') == std::string::npos ? '?' : '&';
   url += fmt::format("SdkAppid={}&CallbackCommand={}&contenttype=json&ClientIP={}&OptPlatform={}", sdkappid,
-                     percentEncode(command), percentEncode(dissolver.client_ip), percentEncode(dissolver.platform));
+                     percentEncode(command), percentEncode(actor.client_ip), percentEncode(actor.platform));
   if (settings.token_enabled && !settings.token.empty()) {
     if (fault == CallbackFault::kStaleRequestTime) sent_time -= kStaleSeconds;
     const std::string token = fault == CallbackFault::kWrongSign ? settings.token + "-not-the-token" : settings.token;
@@ -250,33 +252,48 @@ std::string CallbackWork::url() const {
 }
 
 std::string CallbackWork::body() const {
-  const Room& dissolved = *room;
   const auto event_ms = std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
-  // RoomInfo as the vendor documents it; the emulator keeps only some of these, the others are
-  // the vendor's defaults for a room created with no options (chosen, docs/webhooks.md).
+  if (command == protocol::kCallbackAfterCreateRoom) {
+    // The create fields as the room has them (defaults filled in), and CreateTime.
+    return nlohmann::ordered_json{{"CallbackCommand", command},
+                                  {"Operator_Account", actor.operator_account},
+                                  {"RoomInfo", roomInfoObject(*room, {"RoomId", "RoomName", "RoomType", "Owner_Account",
+                                                                      "CoverURL", "IsMessageDisabled", "Category",
+                                                                      "IsPublicVisible", "IsSeatEnabled", "TakeSeatMode",
+                                                                      "MaxSeatCount", "MaxMemberCount", "ActivityStatus",
+                                                                      "IsUnlimitedRoomEnabled", "SeatLayoutTemplateId",
+                                                                      "SeatTemplate", "CreateTime"})},
+                                  {"EventTime", event_ms}}
+        .dump();
+  }
+  if (command == protocol::kCallbackAfterUpdateRoomInfo) {
+    // RoomId and the members the call gave, with their new values.
+    std::vector<std::string_view> names{"RoomId"};
+    names.insert(names.end(), changed.begin(), changed.end());
+    return nlohmann::ordered_json{{"CallbackCommand", command},
+                                  {"Operator_Account", actor.operator_account},
+                                  {"RoomInfo", roomInfoObject(*room, names)},
+                                  {"EventTime", event_ms}}
+        .dump();
+  }
+  const Room& dissolved = *room;
+  // RoomInfo as the vendor documents it; CustomInfo and BackgroundURL are not kept and are the
+  // vendor's defaults (chosen, docs/webhooks.md).
+  auto info = roomInfoObject(dissolved, {"RoomName", "RoomType", "Owner_Account", "IsSeatEnabled", "TakeSeatMode",
+                                         "MaxMemberCount", "MaxSeatCount", "Category"});
+  info["CustomInfo"] = "";
+  for (const auto name : {"IsMessageDisabled", "CoverURL", "ActivityStatus", "IsPublicVisible", "ViewCount"}) {
+    info[name] = roomInfoMember(dissolved, name);
+  }
+  info["BackgroundURL"] = "";
+  info["IsUnlimitedRoomEnabled"] = roomInfoMember(dissolved, "IsUnlimitedRoomEnabled");
   const nlohmann::ordered_json body{
       {"CallbackCommand", protocol::kCallbackAfterDestroyRoom},
-      {"Operator_Account", dissolver.operator_account},
+      {"Operator_Account", actor.operator_account},
       {"RoomId", dissolved.room_id},
-      {"EventType", dissolver.event_type},
+      {"EventType", actor.event_type},
       {"EventTime", event_ms},
-      {"RoomInfo",
-       {{"RoomName", dissolved.name.empty() ? dissolved.room_id : dissolved.name},
-        {"RoomType", dissolved.type},
-        {"Owner_Account", dissolved.owner},
-        {"IsSeatEnabled", false},
-        {"TakeSeatMode", "FreeToTake"},
-        {"MaxMemberCount", 0},
-        {"MaxSeatCount", 0},
-        {"Category", nlohmann::ordered_json::array()},
-        {"CustomInfo", ""},
-        {"IsMessageDisabled", false},
-        {"CoverURL", ""},
-        {"ActivityStatus", 0},
-        {"IsPublicVisible", true},
-        {"ViewCount", dissolved.statistic.total_viewers},
-        {"BackgroundURL", ""},
-        {"IsUnlimitedRoomEnabled", false}}},
+      {"RoomInfo", std::move(info)},
       {"Statistic",
        {{"TotalViewers", dissolved.statistic.total_viewers},
         {"TotalGiftsSent", dissolved.statistic.total_gifts_sent},

@@ -74,10 +74,10 @@ class CallbackSettings final : public Resettable {
   std::atomic<bool> any_url_{false};
 };
 
-// Who dissolved a room, and how, for Live.CallbackAfterDestroyRoom.
-struct Dissolver {
+// Who changed a room, and how, for its webhook.
+struct Actor {
   std::string operator_account;  // the REST caller; see docs/webhooks.md for the others
-  std::string event_type;        // "DestroyByUser" or "DestroyBySystem"
+  std::string event_type;        // "DestroyByUser" or "DestroyBySystem"; empty for other commands
   std::string client_ip;
   std::string platform;          // OptPlatform
 };
@@ -86,11 +86,12 @@ struct Dissolver {
 // body are built from it when needed, by the sender or when the delivery is listed, never on the
 // thread that answers the destroy call.
 struct CallbackWork {
-  std::shared_ptr<const Room> room;
-  Dissolver dissolver;
+  std::shared_ptr<const Room> room;  // afterwards (as it was, for a dissolution)
+  std::vector<std::string> changed;  // Live.CallbackAfterUpdateRoomInfo: the members given
+  Actor actor;
   std::shared_ptr<const CallbackConfig> config;
   std::string command;
-  Instant at{};                    // the dissolution, on the emulator's clock (EventTime)
+  Instant at{};                    // the event, on the emulator's clock (EventTime)
   std::int64_t request_time = 0;   // when the callback was made (RequestTime)
   CallbackFault fault = CallbackFault::kNone;
 

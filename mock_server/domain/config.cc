@@ -2,6 +2,8 @@
 // reads, so a user sees "rooms[2].owner: expected a non-empty string, found null".
 #include "domain/config.h"
 
+#include "domain/room_info.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -105,14 +107,17 @@ std::string withoutQuotedInput(std::string message) {
   return message;
 }
 
-// The vendor's names for the five counters, in the order its pages list them.
-constexpr std::array<std::pair<const char*, std::uint64_t RoomStatistic::*>, 5> kStatisticMembers{{
+// The vendor's names for the counters, in the order its pages list them: the five of destroy_room's
+// Statistic, then TotalMsgCount, which only get_room_stats reports.
+constexpr std::array<std::pair<const char*, std::uint64_t RoomStatistic::*>, 6> kCounters{{
     {"TotalViewers", &RoomStatistic::total_viewers},
     {"TotalGiftsSent", &RoomStatistic::total_gifts_sent},
     {"TotalGiftCoins", &RoomStatistic::total_gift_coins},
     {"TotalUniqueGiftSenders", &RoomStatistic::total_unique_gift_senders},
     {"TotalLikesReceived", &RoomStatistic::total_likes_received},
+    {"TotalMsgCount", &RoomStatistic::total_msg_count},
 }};
+constexpr std::size_t kStatisticCounters = 5;  // the first five: destroy_room's Statistic
 
 Result<App> parseApp(const json& value, const std::string& path) {
   if (!value.is_object()) return expected(path, "an object", value);
@@ -192,7 +197,7 @@ Result<RoomConfig> parseRoom(const json& value, const std::string& path,
   if (!value.is_object()) return expected(path, "an object", value);
   if (auto failure = checkKeys(value, path,
                                {"sdkappid", "room_id", "owner", "type", "name", "create_time",
-                                "statistic"})) {
+                                "statistic", "info"})) {
     return *failure;
   }
   RoomConfig config;
@@ -244,6 +249,11 @@ Result<RoomConfig> parseRoom(const json& value, const std::string& path,
     auto statistic = parseStatistic(value["statistic"], path + ".statistic", {});
     if (!statistic) return Failure{statistic.error()};
     room.statistic = statistic.value();
+  }
+  if (value.contains("info")) {
+    if (auto problem = applyRoomInfo(value["info"], RoomInfoUse::kSeed, path + ".info", room)) {
+      return Failure{*problem};
+    }
   }
   return config;
 }
@@ -375,11 +385,12 @@ Result<RoomStatistic> parseStatistic(const json& value, const std::string& path,
   for (const auto& item : value.items()) {
     const std::string& name = item.key();
     const json& member = item.value();
-    const auto known = std::find_if(kStatisticMembers.begin(), kStatisticMembers.end(),
+    const auto known = std::find_if(kCounters.begin(), kCounters.end(),
                                     [&name](const auto& entry) { return name == entry.first; });
-    if (known == kStatisticMembers.end()) {
+    if (known == kCounters.end()) {
       return Failure{fmt::format("{}.{}: unknown counter (expected TotalViewers, TotalGiftsSent, "
-                                 "TotalGiftCoins, TotalUniqueGiftSenders, TotalLikesReceived)",
+                                 "TotalGiftCoins, TotalUniqueGiftSenders, TotalLikesReceived, "
+                                 "TotalMsgCount)",
                                  path, name)};
     }
     const auto count = nonNegativeInteger(member);
@@ -391,15 +402,21 @@ Result<RoomStatistic> parseStatistic(const json& value, const std::string& path,
 
 json statisticToJson(const RoomStatistic& statistic) {
   json object = json::object();
-  for (const auto& [name, member] : kStatisticMembers) object[name] = statistic.*member;
+  for (const auto& [name, member] : kCounters) object[name] = statistic.*member;
+  return object;
+}
+
+nlohmann::ordered_json countersToJson(const RoomStatistic& statistic) {
+  nlohmann::ordered_json object = nlohmann::ordered_json::object();
+  for (const auto& [name, member] : kCounters) object[name] = statistic.*member;
   return object;
 }
 
 std::string statisticResponseMembers(const RoomStatistic& statistic) {
   std::string members = R"("Response":{"Statistic":{)";
-  for (std::size_t i = 0; i < kStatisticMembers.size(); ++i) {
-    members += fmt::format(R"({}"{}":{})", i == 0 ? "" : ",", kStatisticMembers[i].first,
-                           statistic.*(kStatisticMembers[i].second));
+  for (std::size_t i = 0; i < kStatisticCounters; ++i) {
+    members += fmt::format(R"({}"{}":{})", i == 0 ? "" : ",", kCounters[i].first,
+                           statistic.*(kCounters[i].second));
   }
   members += "}}";
   return members;
@@ -415,7 +432,8 @@ json roomToJson(const Room& room) {
   return json{{"sdkappid", room.sdkappid},       {"room_id", room.room_id},
               {"owner", room.owner},             {"type", room.type},
               {"name", room.name},               {"create_time", room.create_time},
-              {"statistic", statisticToJson(room.statistic)}};
+              {"statistic", statisticToJson(room.statistic)},
+              {"info", roomInfoToSeedJson(room.info)}};
 }
 
 Result<EmulatorConfig> parseConfig(std::string_view text) {

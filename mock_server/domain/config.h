@@ -76,5 +76,7 @@ Result<MemberEvents> parseMemberEvents(const nlohmann::json& value, const std::s
 // "Response":{"Statistic":{...}}, the members the current response style adds to a successful
 // destroy_room answer.
 std::string statisticResponseMembers(const RoomStatistic& statistic);
+// Every counter by its vendor name, the five of Statistic then TotalMsgCount (get_room_stats).
+nlohmann::ordered_json countersToJson(const RoomStatistic& statistic);
 
 }  // namespace live::domain

@@ -6,40 +6,15 @@
 #include <fmt/format.h>
 
 #include "domain/config.h"
+#include "domain/room_lifecycle.h"
+#include "protocol/callback.h"
 
 namespace live::domain {
 
 using protocol::ErrorCode;
 
 std::optional<Outcome> DestroyRoomApi::checkBody(CallContext& context) const {
-  const auto& body = context.body;
-  // Row 19: a JSON object whose RoomId is a string of 1..48 bytes.
-  if (!body.is_object()) {
-    return Outcome::reject(ErrorCode::kInvalidParameter,
-                           fmt::format("the request body must be a JSON object like "
-                                       "{{\"RoomId\":\"...\"}}, not {}",
-                                       body.type_name()));
-  }
-  const auto room_id = body.find("RoomId");
-  if (room_id == body.end()) {
-    return Outcome::reject(ErrorCode::kInvalidParameter,
-                           "the request body has no \"RoomId\" field (it is mandatory)");
-  }
-  if (!room_id->is_string()) {
-    return Outcome::reject(ErrorCode::kInvalidParameter,
-                           fmt::format("\"RoomId\" must be a string, not {}", room_id->type_name()));
-  }
-  const auto& value = room_id->get_ref<const std::string&>();
-  if (value.empty()) {
-    return Outcome::reject(ErrorCode::kInvalidParameter, "\"RoomId\" is empty");
-  }
-  if (value.size() > kMaxRoomIdBytes) {
-    return Outcome::reject(ErrorCode::kInvalidParameter,
-                           fmt::format("\"RoomId\" is {} bytes long; at most {} are allowed",
-                                       value.size(), kMaxRoomIdBytes));
-  }
-  context.room_id = value;
-  return std::nullopt;
+  return checkRoomIdBody(context);  // row 19
 }
 
 Outcome DestroyRoomApi::apply(const CallContext& context, DomainState& state) const {
@@ -72,7 +47,8 @@ Outcome DestroyRoomApi::apply(const CallContext& context, DomainState& state) co
       // The dissolved room's counters; only the current response style sends them.
       Outcome success = Outcome::success();
       success.extra_members = statisticResponseMembers(dissolved->statistic);
-      success.dissolved = std::make_shared<const Room>(std::move(*dissolved));
+      success.event = RoomEvent{protocol::kCallbackAfterDestroyRoom, "DestroyByUser",
+                                std::make_shared<const Room>(std::move(*dissolved)), {}};
       return success;
     }
     case RoomStore::RemoveResult::kRefused:

@@ -113,12 +113,14 @@ ApiAnswer Emulator::handle(ApiCall call) {
   answer.envelope.error_code = protocol::toInt(outcome.code);
   answer.envelope.error_info = std::move(outcome.error_info);
   answer.envelope.extra_members = std::move(outcome.extra_members);
+  answer.envelope.extra_members_in_every_style = outcome.extra_members_in_every_style;
   answer.envelope.request_id = issued.request_id;
-  if (outcome.dissolved) {
+  if (outcome.event) {
     const auto colon = call.peer.rfind(':');
-    roomDissolved(outcome.dissolved,
-                  Dissolver{std::string(context.identifier), "DestroyByUser", call.peer.substr(0, colon), "RESTAPI"},
-                  context.decided_at.value_or(context.now));
+    auto& event = *outcome.event;
+    roomEvent(event.command, std::move(event.room),
+              Actor{std::string(context.identifier), std::string(event.event_type), call.peer.substr(0, colon), "RESTAPI"},
+              context.decided_at.value_or(context.now), std::move(event.changed));
   }
   if (fault) injectFault(*fault, answer);
   if (answer.body.empty() && !answer.drop_connection) {
@@ -235,8 +237,8 @@ void Emulator::dissolveDue(Instant now) {
     entry.reason = std::string(toString(dissolution.reason));
     journal_.record(std::move(entry));
     // Chosen: the system is named as the vendor's IM callbacks name it.
-    roomDissolved(std::make_shared<const Room>(room), Dissolver{"@TIM#SYSTEM", "DestroyBySystem", "", "Unknown"},
-                  dissolution.at);
+    roomEvent(protocol::kCallbackAfterDestroyRoom, std::make_shared<const Room>(room),
+              Actor{"@TIM#SYSTEM", "DestroyBySystem", "", "Unknown"}, dissolution.at);
   }
 }
 
@@ -250,14 +252,14 @@ RoomStore::RemoveResult Emulator::removeRoom(SdkAppId sdkappid, std::string_view
   if (removed) {
     // Chosen: the control API acts as the app's root admin, from no particular address.
     const App* app = config_.findApp(sdkappid);
-    roomDissolved(std::make_shared<const Room>(std::move(*removed)),
-                  Dissolver{app != nullptr ? app->root_admin : "", "DestroyByUser", "", "RESTAPI"}, clock_.now());
+    roomEvent(protocol::kCallbackAfterDestroyRoom, std::make_shared<const Room>(std::move(*removed)),
+              Actor{app != nullptr ? app->root_admin : "", "DestroyByUser", "", "RESTAPI"}, clock_.now());
   }
   return result;
 }
 
-void Emulator::roomDissolved(std::shared_ptr<const Room> room, Dissolver dissolver, Instant at) {
-  const std::string_view command = protocol::kCallbackAfterDestroyRoom;
+void Emulator::roomEvent(std::string_view command, std::shared_ptr<const Room> room, Actor actor, Instant at,
+                         std::vector<std::string> changed) {
   auto config = callbacks_.of(room->sdkappid);  // lock-free while no app has a callback URL
   if (!config || !config->enables(command)) return;
   // Only what the callback is made of is gathered here; its URL and body are built by the sender.
@@ -274,14 +276,15 @@ void Emulator::roomDissolved(std::shared_ptr<const Room> room, Dissolver dissolv
   delivery.sdkappid = room->sdkappid;
   delivery.room_id = room->room_id;
   delivery.command = work->command;
-  delivery.event_type = dissolver.event_type;
+  delivery.event_type = actor.event_type;
   if (fault) {
     delivery.fault_id = fault->id;
     delivery.fault = fault->action.callback;
     delivery.delay_ms = fault->action.delay.count();
   }
-  work->dissolver = std::move(dissolver);
+  work->actor = std::move(actor);
   work->room = std::move(room);
+  work->changed = std::move(changed);
   delivery.work = std::move(work);
   CallbackSender* sender = sender_.load();
   if (delivery.fault == CallbackFault::kSkip || sender == nullptr) {

@@ -118,8 +118,9 @@ class Emulator {
  private:
   void injectFault(const FaultRule& fault, ApiAnswer& answer) const;
   void dissolveDue(Instant now);
-  // Sends Live.CallbackAfterDestroyRoom for a dissolved room, when its app has it enabled.
-  void roomDissolved(std::shared_ptr<const Room> room, Dissolver dissolver, Instant at);
+  // Sends the webhook `command` about `room`, when its app has the command enabled.
+  void roomEvent(std::string_view command, std::shared_ptr<const Room> room, Actor actor, Instant at,
+                 std::vector<std::string> changed = {});
   protocol::ResponseStyle responseStyleFor(const CallContext& context) const;
   Metrics::Call metricsOf(const CallContext& context, const ApiAnswer& answer, const FaultRule* fault,
                           std::chrono::microseconds handled) const;

@@ -73,6 +73,8 @@ struct RoomStatistic {
   std::uint64_t total_gift_coins = 0;           // TotalGiftCoins
   std::uint64_t total_unique_gift_senders = 0;  // TotalUniqueGiftSenders
   std::uint64_t total_likes_received = 0;       // TotalLikesReceived
+  // TotalMsgCount: reported by get_room_stats only, not in destroy_room's Statistic.
+  std::uint64_t total_msg_count = 0;
 
   bool operator==(const RoomStatistic&) const = default;
   bool isZero() const { return *this == RoomStatistic{}; }
@@ -86,6 +88,28 @@ struct MemberEvents {
   std::optional<bool> owner_heartbeat_lost;  // true: lost, false: restored
 };
 
+// What create_room and update_room_info set besides the id, name, owner and type, in the vendor's
+// words (docs/room-lifecycle.md, "RoomInfo"). Every member's default is the vendor's default for a
+// room created without it.
+struct RoomInfo {
+  std::string cover_url;                    // CoverURL, at most 200 bytes
+  bool is_message_disabled = false;         // IsMessageDisabled
+  std::vector<std::int64_t> category;       // Category, at most 3 integers
+  bool is_public_visible = true;            // IsPublicVisible: listed by get_room_list
+  bool is_seat_enabled = false;             // IsSeatEnabled
+  bool apply_to_take = false;               // TakeSeatMode: "ApplyToTake" (true) or "FreeToTake"
+  std::uint32_t max_seat_count = 0;         // MaxSeatCount
+  std::uint32_t max_member_count = 0;       // MaxMemberCount
+  std::uint32_t activity_status = 0;        // ActivityStatus
+  bool is_unlimited_room_enabled = false;   // IsUnlimitedRoomEnabled
+  std::uint32_t seat_layout_template_id = 0;  // SeatLayoutTemplateId
+  std::string seat_template;                // SeatTemplate (the 2026 page), e.g. "AudioSalon"
+  std::string notice;                       // Notice, at most 100 bytes
+
+  bool operator==(const RoomInfo&) const = default;
+  bool isDefault() const { return *this == RoomInfo{}; }
+};
+
 struct Room {
   SdkAppId sdkappid = 0;
   std::string room_id;
@@ -94,6 +118,7 @@ struct Room {
   std::string name;  // defaults to room_id
   std::int64_t create_time = 0;  // Unix seconds
   RoomStatistic statistic;
+  RoomInfo info;
 
   bool operator==(const Room&) const = default;
 };

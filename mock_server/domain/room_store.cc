@@ -21,7 +21,7 @@ RoomStore::Record RoomStore::toRecord(const Room& room) {
   return Record{room.owner, room.type, room.name == room.room_id ? std::string() : room.name,
                 room.create_time,
                 room.statistic.isZero() ? nullptr : std::make_unique<RoomStatistic>(room.statistic),
-                nullptr};
+                nullptr, room.info.isDefault() ? nullptr : std::make_unique<RoomInfo>(room.info)};
 }
 
 Room RoomStore::toRoom(SdkAppId sdkappid, const std::string& room_id, const Record& record) {
@@ -31,7 +31,8 @@ Room RoomStore::toRoom(SdkAppId sdkappid, const std::string& room_id, const Reco
               record.type,
               record.name.empty() ? room_id : record.name,
               record.create_time,
-              record.statistic ? *record.statistic : RoomStatistic{}};
+              record.statistic ? *record.statistic : RoomStatistic{},
+              record.info ? *record.info : RoomInfo{}};
 }
 
 RoomStore::Shard* RoomStore::shardFor(SdkAppId sdkappid) const {
@@ -62,6 +63,41 @@ bool RoomStore::put(const Room& room) {
   }
   compactIfWanted();
   return true;
+}
+
+RoomStore::CreateResult RoomStore::create(const Room& room, Instant now,
+                                          std::chrono::nanoseconds repeat_window, Room* existing) {
+  Shard* shard = shardFor(room.sdkappid);
+  if (shard == nullptr) return CreateResult::kUnknownApp;
+  {
+    std::lock_guard lock(shard->mutex);
+    auto& created_at = shard->created_at;
+    if (const auto it = created_at.find(room.room_id); it != created_at.end() && now - it->second < repeat_window) {
+      return CreateResult::kTooSoon;
+    }
+    if (const auto it = shard->rooms.find(room.room_id); it != shard->rooms.end()) {
+      if (existing != nullptr) *existing = toRoom(room.sdkappid, it->first, it->second);
+      return CreateResult::kInUse;
+    }
+    if (log_ != nullptr) log_->recordPut(room);
+    shard->rooms.emplace(room.room_id, toRecord(room));
+    // Entries outside the window only matter while they are in it; drop them before they pile up.
+    if (created_at.size() >= 1024) {
+      std::erase_if(created_at, [&](const auto& entry) { return now - entry.second >= repeat_window; });
+    }
+    created_at.insert_or_assign(room.room_id, now);
+  }
+  compactIfWanted();
+  return CreateResult::kCreated;
+}
+
+std::optional<Room> RoomStore::find(SdkAppId sdkappid, std::string_view room_id) const {
+  Shard* shard = shardFor(sdkappid);
+  if (shard == nullptr) return std::nullopt;
+  std::lock_guard lock(shard->mutex);
+  const auto it = shard->rooms.find(room_id);
+  if (it == shard->rooms.end()) return std::nullopt;
+  return toRoom(sdkappid, it->first, it->second);
 }
 
 RoomStore::RemoveResult RoomStore::remove(SdkAppId sdkappid, std::string_view room_id) {
@@ -164,6 +200,7 @@ void RoomStore::reset() {
   for (const auto& [sdkappid, shard] : shards_) {
     std::lock_guard lock(shard->mutex);
     shard->rules = shard->configured_rules;
+    shard->created_at.clear();
   }
   replaceAll(initial_rooms_);
 }

@@ -45,6 +45,16 @@ class RoomStore final : public Resettable {
   // Adds the room, or replaces the one with the same id. False for an unknown app.
   bool put(const Room& room);
 
+  // create_room: adds the room unless a room with its id exists, or one was created through this
+  // call less than `repeat_window` before `now` (kTooSoon, checked first). On kInUse, `existing`
+  // holds the room that is there.
+  enum class CreateResult { kCreated, kInUse, kTooSoon, kUnknownApp };
+  CreateResult create(const Room& room, Instant now, std::chrono::nanoseconds repeat_window,
+                      Room* existing = nullptr);
+
+  // One room, or nullopt when the app or the room does not exist.
+  std::optional<Room> find(SdkAppId sdkappid, std::string_view room_id) const;
+
   enum class RemoveResult { kRemoved, kAbsent, kUnknownApp, kRefused };
   RemoveResult remove(SdkAppId sdkappid, std::string_view room_id);
 
@@ -59,6 +69,12 @@ class RoomStore final : public Resettable {
   // Returns the changed room, or nullopt when the app or the room does not exist.
   template <class Change>
   std::optional<Room> modify(SdkAppId sdkappid, std::string_view room_id, Change&& change);
+  // The same, but `change(Room&)` returns false to refuse: nothing is changed or recorded, and
+  // kRefused is returned. On kChanged, `changed` (when given) holds the room afterwards.
+  enum class ModifyResult { kChanged, kAbsent, kUnknownApp, kRefused };
+  template <class Change>
+  ModifyResult modifyIf(SdkAppId sdkappid, std::string_view room_id, Change&& change,
+                        Room* changed = nullptr);
 
   struct Occupancy {
     std::map<std::string, bool, std::less<>> members;  // id -> is a robot
@@ -132,12 +148,15 @@ class RoomStore final : public Resettable {
     std::int64_t create_time = 0;
     std::unique_ptr<RoomStatistic> statistic;
     std::unique_ptr<Occupancy> occupancy;  // null until a member enters
+    std::unique_ptr<RoomInfo> info;        // null while every member has its default
   };
   struct Shard {
     mutable std::mutex mutex;
     std::unordered_map<std::string, Record, StringHash, std::equal_to<>> rooms;  // guarded by mutex
     AutoDissolveRules configured_rules;  // immutable
     AutoDissolveRules rules;             // guarded by mutex
+    // When create() last created each room id, for its repeat window; pruned as it grows.
+    std::unordered_map<std::string, Instant, StringHash, std::equal_to<>> created_at;  // guarded by mutex
   };
   // When a room will dissolve by itself under `rules`, if ever.
   static std::optional<Dissolution> dissolutionOf(const Occupancy& occupancy,
@@ -182,13 +201,25 @@ RoomStore::RemoveResult RoomStore::removeIf(SdkAppId sdkappid, std::string_view 
 
 template <class Change>
 std::optional<Room> RoomStore::modify(SdkAppId sdkappid, std::string_view room_id, Change&& change) {
+  Room changed;
+  const auto result = modifyIf(sdkappid, room_id, [&](Room& room) {
+    change(room);
+    return true;
+  }, &changed);
+  if (result != ModifyResult::kChanged) return std::nullopt;
+  return changed;
+}
+
+template <class Change>
+RoomStore::ModifyResult RoomStore::modifyIf(SdkAppId sdkappid, std::string_view room_id, Change&& change,
+                                            Room* changed) {
   Shard* shard = shardFor(sdkappid);
-  if (shard == nullptr) return std::nullopt;
+  if (shard == nullptr) return ModifyResult::kUnknownApp;
   std::unique_lock lock(shard->mutex);
   const auto it = shard->rooms.find(room_id);
-  if (it == shard->rooms.end()) return std::nullopt;
+  if (it == shard->rooms.end()) return ModifyResult::kAbsent;
   Room room = toRoom(sdkappid, it->first, it->second);
-  change(room);
+  if (!change(room)) return ModifyResult::kRefused;
   room.sdkappid = sdkappid;
   room.room_id = it->first;
   if (log_ != nullptr) log_->recordPut(room);
@@ -197,7 +228,8 @@ std::optional<Room> RoomStore::modify(SdkAppId sdkappid, std::string_view room_i
   it->second.occupancy = std::move(occupancy);
   lock.unlock();
   compactIfWanted();
-  return room;
+  if (changed != nullptr) *changed = std::move(room);
+  return ModifyResult::kChanged;
 }
 
 }  // namespace live::domain

@@ -84,7 +84,8 @@ TEST_CASE("GET /__emulator/rooms lists an app's rooms, or all, unknown apps are 
   CHECK(room == json{{"sdkappid", kApp}, {"room_id", "live-room"}, {"owner", "admin"},
                      {"type", "Live"}, {"name", "live-room"}, {"create_time", kNow},
                       {"statistic", {{"TotalViewers", 0}, {"TotalGiftsSent", 0}, {"TotalGiftCoins", 0},
-                                     {"TotalUniqueGiftSenders", 0}, {"TotalLikesReceived", 0}}}});
+                                     {"TotalUniqueGiftSenders", 0}, {"TotalLikesReceived", 0}, {"TotalMsgCount", 0}}},
+                     {"info", json::object()}});
   CHECK(fixture.control("GET", "/__emulator/rooms").body["rooms"].size() == 3);
   CHECK(fixture.control("GET", "/__emulator/rooms?sdkappid=5").status == 404);
   const auto bad = fixture.control("GET", "/__emulator/rooms?sdkappid=abc");
@@ -349,7 +350,7 @@ TEST_CASE("GET and DELETE /__emulator/faults, bad rules are 400 naming the field
   CHECK(fixture.control("DELETE", "/__emulator/faults").status == 200);
   CHECK(fixture.control("GET", "/__emulator/faults").body["faults"].empty());
   const std::vector<std::pair<json, std::string>> bad = {
-      {json{{"api", "create_room"}, {"action", {{"error_code", 1}}}}, "fault.api"},
+      {json{{"api", "kick_member"}, {"action", {{"error_code", 1}}}}, "fault.api"},
       {json{{"api", "destroy_room"}}, "fault.action"},
       {json{{"api", "destroy_room"}, {"action", {{"http_status", 200}}}}, "http_status"},
       {json{{"api", "destroy_room"}, {"action", {{"error_code", 1}, {"http_status", 502}}}}, "only one"},

@@ -145,7 +145,7 @@ TEST_CASE("the control API sets some of a room's counters, keeps the others, and
   CHECK(set->status == 200);
   CHECK(json::parse(set->body)["statistic"] ==
         json{{"TotalViewers", 13}, {"TotalGiftsSent", 4}, {"TotalGiftCoins", 400},
-             {"TotalUniqueGiftSenders", 2}, {"TotalLikesReceived", 5}});
+             {"TotalUniqueGiftSenders", 2}, {"TotalLikesReceived", 5}, {"TotalMsgCount", 0}});
   for (const auto& [body, field] : std::vector<std::pair<std::string, std::string>>{
            {R"({"TotalLikes":1})", "statistic.TotalLikes"},
            {R"({"TotalViewers":-1})", "statistic.TotalViewers"},

@@ -10,6 +10,8 @@
 namespace live::protocol {
 
 inline constexpr std::string_view kCallbackAfterDestroyRoom = "Live.CallbackAfterDestroyRoom";
+inline constexpr std::string_view kCallbackAfterCreateRoom = "Live.CallbackAfterCreateRoom";
+inline constexpr std::string_view kCallbackAfterUpdateRoomInfo = "Live.CallbackAfterUpdateRoomInfo";
 // The commands set_callback accepts in CallbackCommandList.
 inline constexpr std::string_view kCallbackCommands[] = {
     "Live.CallbackAfterCreateRoom", "Live.CallbackAfterDestroyRoom", "Live.CallbackAfterUpdateRoomInfo"};

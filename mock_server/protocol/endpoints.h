@@ -9,6 +9,12 @@ namespace live::protocol {
 
 // POST /v4/live_engine_http_srv/destroy_room (docs/destroy_room.md).
 inline constexpr const char* kDestroyRoomPath = "/v4/live_engine_http_srv/destroy_room";
+// The room lifecycle around it (docs/room-lifecycle.md).
+inline constexpr const char* kCreateRoomPath = "/v4/live_engine_http_srv/create_room";
+inline constexpr const char* kGetRoomInfoPath = "/v4/live_engine_http_srv/get_room_info";
+inline constexpr const char* kUpdateRoomInfoPath = "/v4/live_engine_http_srv/update_room_info";
+inline constexpr const char* kGetRoomListPath = "/v4/live_engine_http_srv/get_room_list";
+inline constexpr const char* kGetRoomStatsPath = "/v4/live_engine_http_srv/get_room_stats";
 inline constexpr const char* kSetCallbackPath = "/v4/live_config/set_callback";
 inline constexpr const char* kUpdateCallbackPath = "/v4/live_config/update_callback";
 inline constexpr const char* kSetCallbackTokenPath = "/v4/live_config/set_callback_token";

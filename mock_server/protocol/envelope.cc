@@ -47,6 +47,10 @@ std::string serializeEnvelope(const Envelope& envelope, ResponseStyle style) {
     body += std::to_string(envelope.error_code);
     body += R"(,"RequestId":)";
     appendJsonString(body, envelope.request_id);
+    if (envelope.extra_members_in_every_style && !envelope.extra_members.empty()) {
+      body += ',';
+      body += envelope.extra_members;
+    }
     body += '}';
     return body;
   }

@@ -19,6 +19,9 @@ struct Envelope {
   // Extra JSON members after RequestId, already serialised without braces (e.g. the newer
   // "Response":{...} form). Empty for the seed's four-field form.
   std::string extra_members;
+  // Sends extra_members in the 2024 style too: a command's data ("Response") is part of both
+  // pages; only destroy_room's Statistic is new in the current one.
+  bool extra_members_in_every_style = false;
 
   bool ok() const { return error_code == 0; }
   std::string_view actionStatus() const { return ok() ? "OK" : "FAIL"; }
@@ -33,8 +36,9 @@ enum class ResponseStyle {
 std::optional<ResponseStyle> responseStyleFromString(std::string_view text);  // "2024", "current"
 std::string_view toString(ResponseStyle style);
 
-// Serialises in the style's member order. Extra members (the "Response" payload) are written only
-// in the current style: the 2024 page shows the four members alone.
+// Serialises in the style's member order. Extra members (the "Response" payload) are written in the
+// current style, and in the 2024 style only with extra_members_in_every_style: the 2024 destroy_room
+// page shows the four members alone.
 std::string serializeEnvelope(const Envelope& envelope, ResponseStyle style = ResponseStyle::k2024);
 
 // Parses a response body as the vendor sends it, in any field order. The failure names what is

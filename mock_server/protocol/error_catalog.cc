@@ -47,8 +47,13 @@ constexpr std::array kCatalog = {
                      "The room does not exist, possibly because it was never created or has "
                      "already been dissolved."},
     ErrorDescription{ErrorCode::kNoPermission, "no_permission",
-                     "No permission to dissolve: the operator is neither the owner nor the root "
-                     "administrator, or the room is not a live room."},
+                     "No permission to change the room: the operator is neither the owner nor the "
+                     "root administrator, or the room is not a live room."},
+    ErrorDescription{ErrorCode::kRoomIdInUse, "room_id_in_use", "The RoomId is already in use."},
+    ErrorDescription{ErrorCode::kRoomIdInUseByCaller, "room_id_in_use_by_caller",
+                     "The RoomId is already in use, and the room belongs to the operator."},
+    ErrorDescription{ErrorCode::kRoomCreatedTooOften, "room_created_too_often",
+                     "The same RoomId was created twice within 1 second."},
 };
 
 }  // namespace

@@ -33,6 +33,10 @@ enum class ErrorCode : std::int32_t {
   kCallbackExists = 100300,
   kRoomNotFound = 100004,
   kNoPermission = 100006,
+  // create_room's codes, named by the vendor's client SDK error maps (docs/room-lifecycle.md).
+  kRoomIdInUse = 100003,
+  kRoomIdInUseByCaller = 100010,
+  kRoomCreatedTooOften = 100012,
 };
 
 struct ErrorDescription {
