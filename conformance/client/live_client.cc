@@ -45,6 +45,25 @@ struct Attempt {
   protocol::Envelope envelope;
 };
 
+// How one API's calls are retried, beyond the rules every call follows.
+struct RetryRules {
+  // After an attempt whose outcome is unknown, this code means that attempt did the work.
+  std::optional<std::int64_t> done_after_unknown;
+  // create_room: 100012 (created within the repeat window) is retried, and a retry after an
+  // unknown outcome waits at least the window, so that it answers 100010 rather than 100012.
+  bool create = false;
+};
+
+constexpr std::chrono::milliseconds kCreateRepeatWindow{1'000};  // docs/room-lifecycle.md, row 20
+
+// The answer's "Response", or null.
+nlohmann::ordered_json responseOf(const protocol::Envelope& envelope) {
+  if (envelope.extra_members.empty()) return nullptr;
+  auto members = nlohmann::ordered_json::parse("{" + envelope.extra_members + "}", nullptr, false);
+  if (members.is_discarded() || !members.contains("Response")) return nullptr;
+  return members["Response"];
+}
+
 }  // namespace
 
 std::string_view toString(Outcome outcome) {
@@ -165,9 +184,13 @@ struct LiveClient::Impl {
     std::this_thread::sleep_until(slot);
   }
 
-  Attempt send(const std::string& body) {
+  // One call with its retries: every API's calls go through here.
+  RoomCallResult call(std::string_view api, std::string_view path, const nlohmann::json& body_json,
+                      std::string room_id, const RetryRules& rules);
+
+  Attempt send(std::string_view path, const std::string& body) {
     const std::string target = fmt::format(
-        "{}?sdkappid={}&identifier={}&usersig={}&random={}&contenttype=json", protocol::kDestroyRoomPath,
+        "{}?sdkappid={}&identifier={}&usersig={}&random={}&contenttype=json", path,
         options.sdkappid, httplib::detail::encode_query_param(options.identifier),
         httplib::detail::encode_query_param(userSig()), randomUint32());
     auto client = borrow();
@@ -245,38 +268,152 @@ LiveClient::~LiveClient() = default;
 
 std::string LiveClient::currentUserSig() { return impl_->userSig(); }
 
+std::string_view toString(RoomCallResult::Outcome outcome) {
+  switch (outcome) {
+    case RoomCallResult::Outcome::kOk:
+      return "ok";
+    case RoomCallResult::Outcome::kAlreadyCreated:
+      return "already_created";
+    case RoomCallResult::Outcome::kApiError:
+      return "error";
+    case RoomCallResult::Outcome::kTransportError:
+      return "transport_error";
+  }
+  return "transport_error";
+}
+
+nlohmann::ordered_json RoomCallResult::toJson() const {
+  nlohmann::ordered_json line;
+  line["api"] = api;
+  if (!room_id.empty()) line["RoomId"] = room_id;
+  line["outcome"] = toString(outcome);
+  line["ErrorCode"] = error_code;
+  line["ErrorInfo"] = error_info;
+  line["RequestId"] = request_id;
+  line["attempts"] = attempts;
+  if (!response.is_null()) line["Response"] = response;
+  if (outcome == Outcome::kTransportError) {
+    line["transport"] = toString(transport);
+    if (transport == Transport::kHttpStatus) line["http_status"] = http_status;
+    line["detail"] = detail;
+  }
+  return line;
+}
+
 DestroyResult LiveClient::destroyRoom(std::string_view room_id) {
   DestroyResult result;
   result.room_id = std::string(room_id);
+  // Safe to retry: a retry of a destroy that did happen answers 100004, reported as already
+  // destroyed.
+  const auto call = impl_->call("destroy_room", protocol::kDestroyRoomPath,
+                                    nlohmann::json{{"RoomId", result.room_id}}, result.room_id, {100004, false});
+  result.outcome = call.outcome == RoomCallResult::Outcome::kOk               ? Outcome::kDestroyed
+                   : call.outcome == RoomCallResult::Outcome::kAlreadyCreated ? Outcome::kAlreadyDestroyed
+                   : call.outcome == RoomCallResult::Outcome::kApiError       ? Outcome::kApiError
+                                                                              : Outcome::kTransportError;
+  result.error_code = call.error_code;
+  result.error_info = call.error_info;
+  result.request_id = call.request_id;
+  result.transport = call.transport;
+  result.http_status = call.http_status;
+  result.detail = call.detail;
+  result.attempts = call.attempts;
+  return result;
+}
+
+RoomCallResult LiveClient::createRoom(const nlohmann::json& room_info) {
+  const std::string room_id = room_info.is_object() ? room_info.value("RoomId", std::string()) : std::string();
+  return impl_->call("create_room", protocol::kCreateRoomPath, {{"RoomInfo", room_info}}, room_id,
+                         {100010, true});
+}
+
+RoomCallResult LiveClient::getRoomInfo(std::string_view room_id) {
+  return impl_->call("get_room_info", protocol::kGetRoomInfoPath, {{"RoomId", std::string(room_id)}},
+                         std::string(room_id), {});
+}
+
+RoomCallResult LiveClient::updateRoomInfo(const nlohmann::json& room_info) {
+  // Setting the same members twice has the effect of once: retried like a read.
+  const std::string room_id = room_info.is_object() ? room_info.value("RoomId", std::string()) : std::string();
+  return impl_->call("update_room_info", protocol::kUpdateRoomInfoPath, {{"RoomInfo", room_info}},
+                         room_id, {});
+}
+
+RoomCallResult LiveClient::getRoomList(std::string_view next, int count) {
+  return impl_->call("get_room_list", protocol::kGetRoomListPath,
+                         {{"Next", std::string(next)}, {"Count", count}}, "", {});
+}
+
+RoomListResult LiveClient::listAllRooms(int count) {
+  RoomListResult all;
+  std::string next;
+  const auto spacing = std::chrono::milliseconds(1'000 / 9 + 1);  // under the documented 10/s
+  auto last_start = std::chrono::steady_clock::now() - spacing;
+  do {
+    const auto wait = last_start + spacing - std::chrono::steady_clock::now();
+    if (wait > std::chrono::steady_clock::duration::zero()) {
+      impl_->options.sleep(std::chrono::ceil<std::chrono::milliseconds>(wait));
+    }
+    last_start = std::chrono::steady_clock::now();
+    all.last = getRoomList(next, count);
+    if (!all.last.ok()) return all;
+    ++all.pages;
+    const auto& response = all.last.response;
+    if (!response.is_object() || !response.contains("RoomList") || !response["RoomList"].is_array() ||
+        !response.contains("Next") || !response["Next"].is_string()) {
+      all.last.outcome = RoomCallResult::Outcome::kTransportError;
+      all.last.transport = RoomCallResult::Transport::kUnparsableBody;
+      all.last.detail = "the answer's Response has no RoomList array or no Next string";
+      return all;
+    }
+    for (const auto& room : response["RoomList"]) all.rooms.push_back(room);
+    next = response["Next"].get<std::string>();
+  } while (!next.empty());
+  return all;
+}
+
+RoomCallResult LiveClient::getRoomStats(std::string_view room_id) {
+  return impl_->call("get_room_stats", protocol::kGetRoomStatsPath, {{"RoomId", std::string(room_id)}},
+                         std::string(room_id), {});
+}
+
+RoomCallResult LiveClient::Impl::call(std::string_view api, std::string_view path, const nlohmann::json& body_json,
+                                      std::string room_id, const RetryRules& rules) {
+  Impl& impl = *this;
+  using CallOutcome = RoomCallResult::Outcome;
+  RoomCallResult result;
+  result.api = std::string(api);
+  result.room_id = std::move(room_id);
   std::string body;
   try {
-    body = nlohmann::json{{"RoomId", result.room_id}}.dump();  // escapes quotes and backslashes
+    body = body_json.dump();  // escapes quotes and backslashes
   } catch (const nlohmann::json::exception&) {
     result.transport = Transport::kOther;
-    result.detail = "the RoomId is not valid UTF-8, so it cannot be sent as JSON";
+    result.detail = "a string in the request is not valid UTF-8, so it cannot be sent as JSON";
     return result;
   }
 
-  const RetryPolicy& policy = impl_->options.retry;
+  const RetryPolicy& policy = impl.options.retry;
   const auto deadline = std::chrono::steady_clock::now() + policy.deadline;
-  bool outcome_unknown = false;  // an earlier attempt may have destroyed the room
+  bool outcome_unknown = false;  // an earlier attempt may have done the work
   for (int attempt_number = 1;; ++attempt_number) {
-    impl_->pace();
-    const Attempt attempt = impl_->send(body);
+    impl.pace();
+    const Attempt attempt = impl.send(path, body);
     result.attempts = attempt_number;
     bool retryable = false;
     bool unknown = false;
+    bool too_soon = false;
     if (attempt.transport != Transport::kNone) {
-      result.outcome = Outcome::kTransportError;
+      result.outcome = CallOutcome::kTransportError;
       result.transport = attempt.transport;
       result.http_status = attempt.http_status;
       result.detail = attempt.detail;
       result.error_code = 0;
       result.error_info.clear();
       result.request_id.clear();
+      result.response = nullptr;
       const bool server_error = attempt.transport == Transport::kHttpStatus && attempt.http_status >= 500;
-      // Safe to retry: not sent (connect) or idempotent in effect (a retry of a destroy that did
-      // happen answers 100004, which is reported as already destroyed).
+      // Safe to retry: not sent (connect), or the API's rules make a repeat harmless.
       retryable = attempt.transport == Transport::kConnect || attempt.transport == Transport::kTimeout ||
                   attempt.transport == Transport::kConnectionClosed || server_error;
       unknown = attempt.transport == Transport::kTimeout ||
@@ -288,18 +425,20 @@ DestroyResult LiveClient::destroyRoom(std::string_view room_id) {
       result.request_id = envelope.request_id;
       result.transport = Transport::kNone;
       result.detail.clear();
+      result.response = responseOf(envelope);
       if (envelope.ok()) {
-        result.outcome = Outcome::kDestroyed;
+        result.outcome = CallOutcome::kOk;
         return result;
       }
-      if (envelope.error_code == 100004 && outcome_unknown) {
-        result.outcome = Outcome::kAlreadyDestroyed;
+      if (outcome_unknown && rules.done_after_unknown == envelope.error_code) {
+        result.outcome = CallOutcome::kAlreadyCreated;
         return result;
       }
-      result.outcome = Outcome::kApiError;
-      // 100001 (internal error, please retry) and 60007 (rate limited) are the only codes that a
-      // retry can change; an internal error may also have been applied.
-      retryable = envelope.error_code == 100001 || envelope.error_code == 60007;
+      result.outcome = CallOutcome::kApiError;
+      // 100001 (internal error, please retry) and 60007 (rate limited) are the codes that a retry
+      // can change; an internal error may also have been applied. create_room adds 100012.
+      too_soon = rules.create && envelope.error_code == 100012;
+      retryable = envelope.error_code == 100001 || envelope.error_code == 60007 || too_soon;
       unknown = envelope.error_code == 100001;
     }
     outcome_unknown = outcome_unknown || unknown;
@@ -308,10 +447,10 @@ DestroyResult LiveClient::destroyRoom(std::string_view room_id) {
     const double base = static_cast<double>(policy.initial_backoff.count()) *
                         std::pow(policy.multiplier, attempt_number - 1);
     const double capped = std::min(base, static_cast<double>(policy.max_backoff.count()));
-    const auto wait = std::chrono::milliseconds(
-        static_cast<std::int64_t>(policy.jitter ? capped * randomUnit() : capped));
+    auto wait = std::chrono::milliseconds(static_cast<std::int64_t>(policy.jitter ? capped * randomUnit() : capped));
+    if (rules.create && (outcome_unknown || too_soon)) wait = std::max(wait, kCreateRepeatWindow);
     if (std::chrono::steady_clock::now() + wait > deadline) return result;
-    impl_->options.sleep(wait);
+    impl.options.sleep(wait);
   }
 }
 

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -84,6 +85,45 @@ struct DestroyResult {
 std::string_view toString(DestroyResult::Outcome outcome);
 std::string_view toString(DestroyResult::Transport transport);
 
+// The result of one room lifecycle call (docs/live-client.md, "The room lifecycle"), after any
+// retries. The same retry rules as destroyRoom; createRoom adds its own (see there).
+struct RoomCallResult {
+  enum class Outcome {
+    kOk,              // the API answered OK
+    kAlreadyCreated,  // createRoom: an attempt's outcome was unknown and a retry answered 100010
+    kApiError,        // the API answered an ErrorCode (not retried, or retries exhausted)
+    kTransportError,  // no valid answer: connect, timeout, HTTP status, unparsable body
+  };
+  using Transport = DestroyResult::Transport;
+
+  std::string api;      // "create_room", ...
+  std::string room_id;  // empty for get_room_list
+  Outcome outcome = Outcome::kTransportError;
+  std::int64_t error_code = 0;
+  std::string error_info;
+  std::string request_id;
+  Transport transport = Transport::kNone;
+  int http_status = 0;
+  std::string detail;
+  int attempts = 0;
+  nlohmann::ordered_json response;  // the answer's "Response" as sent, or null when it has none
+
+  bool ok() const { return outcome == Outcome::kOk || outcome == Outcome::kAlreadyCreated; }
+  // The CLI's JSON line: {"api", "RoomId" (when there is one), "outcome", "ErrorCode", "ErrorInfo",
+  // "RequestId", "attempts", "Response" (when there is one)} plus "transport" and "detail" for
+  // transport errors.
+  nlohmann::ordered_json toJson() const;
+};
+
+std::string_view toString(RoomCallResult::Outcome outcome);  // "ok", "already_created", ...
+
+// Every page of get_room_list (LiveClient::listAllRooms).
+struct RoomListResult {
+  std::vector<nlohmann::ordered_json> rooms;  // the RoomList entries, in the order served
+  int pages = 0;
+  RoomCallResult last;  // the last page's call; not ok() when the listing stopped early
+};
+
 class LiveClient {
  public:
   // Validates the options (endpoint shape, identifier, key or provider); the failure says which.
@@ -92,6 +132,22 @@ class LiveClient {
 
   // Dissolves one room, retrying where safe. Never throws.
   DestroyResult destroyRoom(std::string_view room_id);
+
+  // The room lifecycle (docs/room-lifecycle.md). Each retries like destroyRoom and never throws.
+  // createRoom: `room_info` is create_room's RoomInfo ({"RoomId":..., "RoomType":"Live", ...}).
+  // It is not blindly retried: after an attempt whose outcome is unknown, the retry waits out the
+  // 1 s repeat window, and its 100010 (the room exists and is the caller's) counts as created.
+  // A 100012 (created within 1 s) is retried after 1 s.
+  RoomCallResult createRoom(const nlohmann::json& room_info);
+  RoomCallResult getRoomInfo(std::string_view room_id);
+  // `room_info`: {"RoomId":..., and the members to change}.
+  RoomCallResult updateRoomInfo(const nlohmann::json& room_info);
+  // One page: `next` is "" for the first, then the previous page's Response.Next.
+  RoomCallResult getRoomList(std::string_view next = "", int count = 20);
+  // Every page, started at most 9 per second (get_room_list's documented limit is 10), until an
+  // empty Next or a failure.
+  RoomListResult listAllRooms(int count = 20);
+  RoomCallResult getRoomStats(std::string_view room_id);
 
   // The UserSig the next request will carry (generated or renewed if needed).
   std::string currentUserSig();

@@ -318,3 +318,132 @@ TEST_CASE("create() refuses bad options with a reason") {
   options.identifier.clear();
   CHECK_THAT(client::LiveClient::create(options).error(), Catch::Contains("identifier"));
 }
+
+// --- the room lifecycle (docs/live-client.md, "The room lifecycle") ---------------------------
+
+namespace {
+
+using RoomOutcome = client::RoomCallResult::Outcome;
+
+// Waits move the emulator's frozen clock instead of sleeping, and are recorded.
+struct ClockedFixture : Fixture {
+  std::vector<std::chrono::milliseconds> waits;
+  client::ClientOptions clocked() {
+    auto options = Fixture::options();
+    options.sleep = [this](std::chrono::milliseconds wait) {
+      waits.push_back(wait);
+      server.emulator().clock().advance(wait);
+    };
+    return options;
+  }
+};
+
+std::size_t answersWith(Fixture& fixture, std::int64_t code) {
+  std::size_t count = 0;
+  for (const auto& entry : fixture.server.emulator().journal().entries()) count += entry.error_code == code ? 1 : 0;
+  return count;
+}
+
+}  // namespace
+
+TEST_CASE("room lifecycle: create, read, update, stats, each with its Response and JSON line") {
+  ClockedFixture fixture;
+  auto client = fixture.make(fixture.clocked());
+  const auto created = client->createRoom({{"RoomId", "new"}, {"RoomType", "Live"}, {"CoverURL", "https://c"}});
+  CHECK(created.outcome == RoomOutcome::kOk);
+  CHECK(created.response.is_null());
+  CHECK(created.toJson().dump().rfind(R"({"api":"create_room","RoomId":"new","outcome":"ok","ErrorCode":0,)", 0) == 0);
+  const auto read = client->getRoomInfo("new");
+  REQUIRE(read.ok());
+  CHECK(read.response["RoomInfo"]["CoverURL"] == "https://c");
+  CHECK(read.response["RoomInfo"]["Owner_Account"] == "admin");
+  CHECK(read.toJson()["Response"]["RoomInfo"]["RoomId"] == "new");
+  CHECK(client->updateRoomInfo({{"RoomId", "new"}, {"RoomName", "Renamed"}}).ok());
+  CHECK(client->getRoomInfo("new").response["RoomInfo"]["RoomName"] == "Renamed");
+  const auto stats = client->getRoomStats("new");
+  REQUIRE(stats.ok());
+  CHECK(stats.response["TotalMsgCount"] == 0);
+  // Business errors are not retried.
+  const auto refused = client->updateRoomInfo({{"RoomId", "ops-room"}, {"CoverURL", "x"}});
+  CHECK(refused.outcome == RoomOutcome::kApiError);
+  CHECK(refused.error_code == 100006);
+  CHECK(refused.attempts == 1);
+  CHECK(client->getRoomInfo("none").error_code == 100004);
+}
+
+TEST_CASE("createRoom after an unknown outcome: the retry waits out the 1 s window, and 100010 counts as created") {
+  ClockedFixture fixture;
+  fixture.fault({{"api", "create_room"}, {"after_apply", true}, {"action", {{"http_status", 502}}}});
+  const auto created = fixture.make(fixture.clocked())->createRoom({{"RoomId", "new"}, {"RoomType", "Live"}});
+  CHECK(created.outcome == RoomOutcome::kAlreadyCreated);
+  CHECK(created.error_code == 100010);
+  CHECK(created.attempts == 2);
+  CHECK(created.toJson()["outcome"] == "already_created");
+  REQUIRE(fixture.waits.size() == 1);
+  CHECK(fixture.waits[0] >= std::chrono::milliseconds(1000));  // else the retry would meet 100012
+  CHECK(answersWith(fixture, 100012) == 0);
+}
+
+TEST_CASE("createRoom: 100010 without an unknown outcome is an error, and 100012 is retried after 1 s") {
+  ClockedFixture fixture;
+  auto client = fixture.make(fixture.clocked());
+  // The room was there before: not created by this call.
+  const auto existing = client->createRoom({{"RoomId", "live-room"}, {"RoomType", "Live"}});
+  CHECK(existing.outcome == RoomOutcome::kApiError);
+  CHECK(existing.error_code == 100010);
+  CHECK(existing.attempts == 1);
+  // Created, then again at once: 100012, retried after the window, then 100010 (an error: the
+  // first call created it, not this one).
+  REQUIRE(client->createRoom({{"RoomId", "twice"}, {"RoomType", "Live"}}).ok());
+  const auto again = client->createRoom({{"RoomId", "twice"}, {"RoomType", "Live"}});
+  CHECK(again.error_code == 100010);
+  CHECK(again.outcome == RoomOutcome::kApiError);
+  CHECK(again.attempts == 2);
+  CHECK(fixture.waits.back() >= std::chrono::milliseconds(1000));
+  // A connection dropped before the operation: the retry creates it.
+  fixture.fault({{"api", "create_room"}, {"action", {{"drop_connection", true}}}});
+  const auto dropped = client->createRoom({{"RoomId", "dropped"}, {"RoomType", "Live"}});
+  CHECK(dropped.outcome == RoomOutcome::kOk);
+  CHECK(dropped.attempts == 2);
+}
+
+TEST_CASE("listAllRooms: every page, under 10 per second, so never a 60007") {
+  ClockedFixture fixture;
+  for (int i = 0; i < 250; ++i) {
+    domain::Room room;
+    room.sdkappid = 88888888;
+    room.room_id = "r" + std::to_string(i);
+    room.owner = "admin";
+    room.name = room.room_id;
+    fixture.server.emulator().rooms().put(room);
+  }
+  const auto listed = fixture.make(fixture.clocked())->listAllRooms(20);
+  CHECK(listed.last.ok());
+  CHECK(listed.pages == 13);
+  CHECK(listed.rooms.size() == 252);  // and live-room, ops-room; not the Conference room
+  std::set<std::string> ids;
+  for (const auto& room : listed.rooms) ids.insert(room["RoomId"].get<std::string>());
+  CHECK(ids.size() == 252);
+  CHECK(answersWith(fixture, 60007) == 0);
+  REQUIRE(fixture.waits.size() == 12);
+  for (const auto wait : fixture.waits) CHECK(wait >= std::chrono::milliseconds(100));
+}
+
+TEST_CASE("listAllRooms without pacing would be refused: the limit the pacing avoids is real") {
+  // The check above can fail: the same listing, paced by nothing, meets 60007 on a frozen clock.
+  Fixture fixture(frozen());
+  for (int i = 0; i < 250; ++i) {
+    domain::Room room;
+    room.sdkappid = 88888888;
+    room.room_id = "r" + std::to_string(i);
+    room.owner = "admin";
+    fixture.server.emulator().rooms().put(room);
+  }
+  auto options = fixture.options();
+  options.retry.max_attempts = 1;
+  options.sleep = [](std::chrono::milliseconds) {};  // the clock stays frozen: 13 pages in no time
+  const auto listed = fixture.make(options)->listAllRooms(20);
+  CHECK_FALSE(listed.last.ok());
+  CHECK(listed.last.error_code == 60007);
+  CHECK(listed.pages == 10);
+}

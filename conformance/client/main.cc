@@ -1,5 +1,6 @@
 // live-client: the reference client's command line (docs/live-client.md).
 //   destroy-room [ROOM_ID...]   dissolve rooms (from arguments, or one per line on stdin)
+//   create-room, get-room, update-room, list-rooms, room-stats   the room lifecycle
 //   usersig                     print a UserSig for the settings
 //   verify-usersig USERSIG      say whether a UserSig is valid for the settings, and if not, why
 #include <fmt/chrono.h>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <functional>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -60,9 +62,30 @@ CLI::Option* addSecretKey(CLI::App* command, Settings& settings) {
       ->envname("LIVE_SECRET_KEY");
 }
 
-int destroyRooms(const Settings& settings, std::vector<std::string> rooms, unsigned concurrency,
-                 const live::client::ClientOptions& base) {
-  live::client::ClientOptions options = base;
+// The options every call takes: where, who, and how it signs (each also from the environment).
+void addConnectionOptions(CLI::App* command, Settings& settings) {
+  command->add_option("--endpoint", settings.endpoint, "base URL, e.g. http://127.0.0.1:9000")
+      ->envname("LIVE_ENDPOINT")
+      ->required();
+  command->add_option("--ca-file", settings.ca_file,
+                      "for an https endpoint: PEM file of the certificate authorities to trust "
+                      "(default: the system's)")
+      ->envname("LIVE_CA_FILE")
+      ->check(CLI::ExistingFile);
+  addSdkAppId(command, settings)->required();
+  addIdentifier(command, settings)->required();
+  auto* key = addSecretKey(command, settings);
+  auto* sig = command->add_option("--usersig", settings.usersig, "a ready UserSig instead of --secret-key")
+                  ->envname("LIVE_USERSIG");
+  key->excludes(sig);
+}
+
+// A client for the settings, or nullptr after printing why not.
+std::unique_ptr<live::client::LiveClient> clientFor(const Settings& settings, live::client::ClientOptions options) {
+  if (settings.secret_key.empty() && settings.usersig.empty()) {
+    std::fprintf(stderr, "live-client: give --secret-key or --usersig (see --help)\n");
+    return nullptr;
+  }
   options.endpoint = settings.endpoint;
   options.ca_file = settings.ca_file;
   options.sdkappid = settings.sdkappid;
@@ -76,8 +99,57 @@ int destroyRooms(const Settings& settings, std::vector<std::string> rooms, unsig
   auto client = live::client::LiveClient::create(options);
   if (!client) {
     std::fprintf(stderr, "live-client: %s\n", client.error().c_str());
-    return kExitUsage;
+    return nullptr;
   }
+  return std::move(client).value();
+}
+
+void printLine(const nlohmann::ordered_json& line) {
+  std::fputs((line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n").c_str(), stdout);
+  std::fflush(stdout);
+}
+
+int exitCodeOf(const live::client::RoomCallResult& result) {
+  if (result.ok()) return kExitOk;
+  return result.outcome == live::client::RoomCallResult::Outcome::kApiError ? kExitApiError : kExitTransport;
+}
+
+// create-room, get-room, update-room, room-stats: one call, its JSON line, its exit code.
+int roomCall(const Settings& settings, const live::client::ClientOptions& options,
+             const std::function<live::client::RoomCallResult(live::client::LiveClient&)>& call) {
+  auto client = clientFor(settings, options);
+  if (!client) return kExitUsage;
+  const auto result = call(*client);
+  printLine(result.toJson());
+  return exitCodeOf(result);
+}
+
+// list-rooms: one JSON line per room, every page; a failure's line last.
+int listRooms(const Settings& settings, const live::client::ClientOptions& options, int count) {
+  auto client = clientFor(settings, options);
+  if (!client) return kExitUsage;
+  const auto listed = client->listAllRooms(count);
+  for (const auto& room : listed.rooms) printLine(room);
+  if (!listed.last.ok()) printLine(listed.last.toJson());
+  std::fprintf(stderr, "summary: %zu rooms in %d pages%s\n", listed.rooms.size(), listed.pages,
+               listed.last.ok() ? "" : ", then a failure (the last line)");
+  return exitCodeOf(listed.last);
+}
+
+// A JSON object given on the command line (--info), or nullopt after printing why not.
+std::optional<nlohmann::json> objectArgument(const std::string& text, const char* option) {
+  auto parsed = nlohmann::json::parse(text, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) {
+    std::fprintf(stderr, "live-client: %s must be a JSON object, e.g. '{\"CoverURL\":\"https://...\"}'\n", option);
+    return std::nullopt;
+  }
+  return parsed;
+}
+
+int destroyRooms(const Settings& settings, std::vector<std::string> rooms, unsigned concurrency,
+                 const live::client::ClientOptions& base) {
+  auto client = clientFor(settings, base);
+  if (!client) return kExitUsage;
   if (rooms.empty() || (rooms.size() == 1 && rooms[0] == "-")) {
     rooms.clear();
     for (std::string line; std::getline(std::cin, line);) {
@@ -95,10 +167,9 @@ int destroyRooms(const Settings& settings, std::vector<std::string> rooms, unsig
 
   const auto work = [&] {
     for (std::size_t index = next++; index < rooms.size(); index = next++) {
-      const auto result = client.value()->destroyRoom(rooms[index]);
+      const auto result = client->destroyRoom(rooms[index]);
       std::lock_guard lock(output_mutex);
-      std::fputs((result.toJson().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n").c_str(), stdout);
-      std::fflush(stdout);
+      printLine(result.toJson());
       ++done;
       using Outcome = live::client::DestroyResult::Outcome;
       switch (result.outcome) {
@@ -215,20 +286,7 @@ int main(int argc, char** argv) {
   std::int64_t timeout_ms = 3000, deadline_ms = 20000, initial_backoff_ms = 100, max_backoff_ms = 2000;
   auto* destroy = cli.add_subcommand("destroy-room", "Dissolve rooms (arguments, or one id per line on stdin)");
   destroy->add_option("ROOM_ID", rooms, "room ids; none or '-' reads stdin");
-  destroy->add_option("--endpoint", settings.endpoint, "base URL, e.g. http://127.0.0.1:9000")
-      ->envname("LIVE_ENDPOINT")
-      ->required();
-  destroy->add_option("--ca-file", settings.ca_file,
-                      "for an https endpoint: PEM file of the certificate authorities to trust "
-                      "(default: the system's)")
-      ->envname("LIVE_CA_FILE")
-      ->check(CLI::ExistingFile);
-  addSdkAppId(destroy, settings)->required();
-  addIdentifier(destroy, settings)->required();
-  auto* key = addSecretKey(destroy, settings);
-  auto* sig = destroy->add_option("--usersig", settings.usersig, "a ready UserSig instead of --secret-key")
-                  ->envname("LIVE_USERSIG");
-  key->excludes(sig);
+  addConnectionOptions(destroy, settings);
   destroy->add_option("--concurrency", concurrency, "rooms in flight at once")
       ->check(CLI::Range(1u, 256u))
       ->capture_default_str();
@@ -251,6 +309,32 @@ int main(int argc, char** argv) {
   destroy->add_option("--max-backoff-ms", max_backoff_ms, "cap on any wait between attempts")
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{600000}))
       ->capture_default_str();
+
+  // The room lifecycle: one subcommand each, with its own settings (see above).
+  Settings create_settings, get_settings, update_settings, list_settings, stats_settings;
+  live::client::ClientOptions room_options;  // the library's retry defaults, no pacing
+  std::string room_id, name, owner, info_text;
+  int list_count = 20;
+  auto* create = cli.add_subcommand("create-room", "Create a live room (create_room)");
+  create->add_option("ROOM_ID", room_id, "the new room's id")->required();
+  create->add_option("--name", name, "RoomName (default: the id)");
+  create->add_option("--owner", owner, "Owner_Account (default: --identifier)");
+  create->add_option("--info", info_text, "further RoomInfo members as a JSON object, e.g. '{\"IsPublicVisible\":false}'");
+  addConnectionOptions(create, create_settings);
+  auto* get = cli.add_subcommand("get-room", "Print a room's RoomInfo (get_room_info)");
+  get->add_option("ROOM_ID", room_id, "the room")->required();
+  addConnectionOptions(get, get_settings);
+  auto* update = cli.add_subcommand("update-room", "Change some of a room's RoomInfo members (update_room_info)");
+  update->add_option("ROOM_ID", room_id, "the room")->required();
+  update->add_option("--name", name, "a new RoomName");
+  update->add_option("--info", info_text, "the members to change as a JSON object, e.g. '{\"Notice\":\"...\"}'");
+  addConnectionOptions(update, update_settings);
+  auto* list = cli.add_subcommand("list-rooms", "Print every public live room, one JSON line each, every page (get_room_list, under 10 pages per second)");
+  list->add_option("--count", list_count, "rooms per page")->check(CLI::Range(1, 20))->capture_default_str();
+  addConnectionOptions(list, list_settings);
+  auto* stats = cli.add_subcommand("room-stats", "Print a room's counters (get_room_stats)");
+  stats->add_option("ROOM_ID", room_id, "the room")->required();
+  addConnectionOptions(stats, stats_settings);
 
   // usersig
   std::int64_t expire = 86400 * 180;
@@ -278,11 +362,26 @@ int main(int argc, char** argv) {
     return *exit_code;
   }
 
-  if (destroy->parsed()) {
-    if (settings.secret_key.empty() && settings.usersig.empty()) {
-      std::fprintf(stderr, "live-client: give --secret-key or --usersig (see --help)\n");
-      return kExitUsage;
+  if (create->parsed() || update->parsed()) {
+    auto info = objectArgument(info_text.empty() ? "{}" : info_text, "--info");
+    if (!info) return kExitUsage;
+    (*info)["RoomId"] = room_id;
+    if (!name.empty()) (*info)["RoomName"] = name;
+    if (create->parsed()) {
+      if (!owner.empty()) (*info)["Owner_Account"] = owner;
+      if (!info->contains("RoomType")) (*info)["RoomType"] = "Live";
+      return roomCall(create_settings, room_options, [&](auto& client) { return client.createRoom(*info); });
     }
+    return roomCall(update_settings, room_options, [&](auto& client) { return client.updateRoomInfo(*info); });
+  }
+  if (get->parsed()) {
+    return roomCall(get_settings, room_options, [&](auto& client) { return client.getRoomInfo(room_id); });
+  }
+  if (stats->parsed()) {
+    return roomCall(stats_settings, room_options, [&](auto& client) { return client.getRoomStats(room_id); });
+  }
+  if (list->parsed()) return listRooms(list_settings, room_options, list_count);
+  if (destroy->parsed()) {
     options.connect_timeout = options.read_timeout = std::chrono::milliseconds(timeout_ms);
     options.retry.deadline = std::chrono::milliseconds(deadline_ms);
     options.retry.initial_backoff = std::chrono::milliseconds(initial_backoff_ms);

@@ -133,3 +133,29 @@ TEST_CASE("--help ends with the docs page to read, and accepts an IPv6 endpoint 
   REQUIRE(output.size() == 1);
   CHECK(output[0]["transport"] == "connect");
 }
+
+TEST_CASE("create-room, get-room, update-room, room-stats and list-rooms: a JSON line each, exit codes") {
+  live::testing::TestServer server;
+  const auto run = [&server](std::vector<std::string> arguments, int expected_exit) {
+    ChildProcess client(LIVE_CLIENT_PATH, std::move(arguments), environmentFor(server));
+    CHECK(client.wait(20000) == expected_exit);
+    return lines(client.readStdout());
+  };
+  auto output = run({"create-room", "new", "--name", "Show", "--info", R"({"CoverURL":"https://c"})"}, 0);
+  REQUIRE(output.size() == 1);
+  CHECK(output[0]["api"] == "create_room");
+  CHECK(output[0]["outcome"] == "ok");
+  output = run({"get-room", "new"}, 0);
+  REQUIRE(output.size() == 1);
+  CHECK(output[0]["Response"]["RoomInfo"]["RoomName"] == "Show");
+  CHECK(output[0]["Response"]["RoomInfo"]["CoverURL"] == "https://c");
+  CHECK(run({"update-room", "new", "--info", R"({"Notice":"hi"})"}, 0)[0]["outcome"] == "ok");
+  CHECK(run({"room-stats", "new"}, 0)[0]["Response"]["TotalViewers"] == 0);
+  output = run({"list-rooms", "--count", "1"}, 0);
+  REQUIRE(output.size() == 2);  // live-room and new, one page each
+  CHECK(output[0].contains("ViewCount"));
+  CHECK(run({"get-room", "missing"}, 1)[0]["ErrorCode"] == 100004);
+  ChildProcess bad(LIVE_CLIENT_PATH, {"update-room", "new", "--info", "[1]"}, environmentFor(server));
+  CHECK(bad.wait(10000) == 64);
+  CHECK_THAT(bad.readStderr(), Catch::Contains("--info must be a JSON object"));
+}
