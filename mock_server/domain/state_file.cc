@@ -31,11 +31,13 @@ const json& header() {
   return value;
 }
 
-// A room's counters are written only when one is non-zero: most rooms have none, and such a line
-// reads the same in a build that predates them.
+// A room's counters are written only when one is non-zero, and its RoomInfo members only when one
+// is not its default: most rooms have neither, and such a line reads the same in a build that
+// predates them.
 std::string putLine(const Room& room) {
   json object = roomToJson(room);
   if (room.statistic.isZero()) object.erase("statistic");
+  if (room.info.isDefault()) object.erase("info");
   return json{{"put", object}}.dump() + '\n';
 }
 

@@ -197,3 +197,36 @@ TEST_CASE("a room's counters survive a restart, and rooms without counters are w
   CHECK(rooms[0].statistic.total_likes_received == 3);
   CHECK(rooms[1].statistic.isZero());
 }
+
+TEST_CASE("a room made by create_room is in the file, with its RoomInfo, and survives a restart") {
+  const auto path = tempPath("created.state");
+  {
+    Emulator emulator(twoRooms(), frozen());
+    auto file = StateFile::attach(path, emulator);
+    REQUIRE(file.ok());
+    const auto usersig = live::protocol::generateUserSig({88888888, "k", "admin", kNow, 86400, std::nullopt});
+    const auto answer = emulator.handle(ApiCall{"POST",
+                                                "/v4/live_engine_http_srv/create_room",
+                                                {{"sdkappid", "88888888"},
+                                                 {"identifier", "admin"},
+                                                 {"usersig", usersig},
+                                                 {"random", "1"},
+                                                 {"contenttype", "json"}},
+                                                R"({"RoomInfo":{"RoomId":"made","RoomType":"Live","CoverURL":"https://c","Category":[7]}})",
+                                                "127.0.0.1:1",
+                                                "application/json"});
+    REQUIRE(answer.envelope.error_code == 0);
+  }
+  const std::string text = contents(path);
+  CHECK(text.find(R"("info":{"Category":[7],"CoverURL":"https://c"})") != std::string::npos);
+  CHECK(text.find(R"("info")") == text.rfind(R"("info")"));  // only the created room's line has one
+  Emulator restarted(twoRooms(), frozen());
+  auto file = StateFile::attach(path, restarted);
+  REQUIRE(file.ok());
+  const auto made = restarted.rooms().find(88888888, "made");
+  REQUIRE(made);
+  CHECK(made->owner == "admin");
+  CHECK(made->create_time == kNow);
+  CHECK(made->info.cover_url == "https://c");
+  CHECK(made->info.category == std::vector<std::int64_t>{7});
+}

@@ -120,6 +120,11 @@ TEST_CASE("the current style: ErrorCode first, Response after RequestId, and onl
   // The 2024 page shows four members only.
   CHECK(serializeEnvelope(envelope, ResponseStyle::k2024) ==
         R"({"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0,"RequestId":"Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720"})");
+  // A command's data (get_room_info's, ...) is in both styles.
+  envelope.extra_members_in_every_style = true;
+  CHECK(serializeEnvelope(envelope, ResponseStyle::k2024) ==
+        R"({"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0,"RequestId":"Id-8c9858f01e954611ae2d4c1b1ed7d583-O-Seq-52720","Response":{"Statistic":{"TotalViewers":1}}})");
+  envelope.extra_members_in_every_style = false;
   envelope.extra_members.clear();
   envelope.error_code = 100004;
   envelope.error_info = "gone";
