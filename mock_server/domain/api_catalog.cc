@@ -19,11 +19,13 @@ const GetRoomInfoApi kGetRoomInfo;
 const UpdateRoomInfoApi kUpdateRoomInfo;
 const GetRoomListApi kGetRoomList;
 const GetRoomStatsApi kGetRoomStats;
+const GetRoomStatisticApi kGetRoomStatistic;
 
 // destroy_room stays first: its index keys the rate limiter's hot path.
-constexpr std::array<const Api*, 9> kApis = {&kDestroyRoom,  &kSetCallback,    &kUpdateCallback,
-                                             &kSetCallbackToken, &kCreateRoom, &kGetRoomInfo,
-                                             &kUpdateRoomInfo, &kGetRoomList,  &kGetRoomStats};
+constexpr std::array kApis = std::to_array<const Api*>({
+    &kDestroyRoom, &kSetCallback, &kUpdateCallback, &kSetCallbackToken, &kCreateRoom, &kGetRoomInfo,
+    &kUpdateRoomInfo, &kGetRoomList, &kGetRoomStats, &kGetRoomStatistic,
+});
 
 }  // namespace
 

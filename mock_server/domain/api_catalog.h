@@ -29,6 +29,10 @@ class Api {
   virtual std::string_view name() const = 0;  // "destroy_room"
   virtual std::string_view path() const = 0;  // "/v4/live_engine_http_srv/destroy_room"
   virtual std::uint32_t documentedRateLimit() const = 0;  // requests per second, per app
+  // The body's top-level members the command documents. Row 19 ignores any other member, and names
+  // it in the journal, or refuses it for an app with strict_members (docs/destroy_room.md, "Body
+  // members").
+  virtual std::span<const std::string_view> bodyMembers() const = 0;
 
   // The API's own body rule (docs/destroy_room.md, row 19), after the shared rows 1-18 passed and
   // context.body holds parsed JSON. Fills what apply() needs.

@@ -19,15 +19,17 @@ class AppStatusBoard final : public Resettable {
   struct Settings {
     AppStatus status;
     protocol::ResponseStyle response_style;
+    bool strict_members;
   };
   // Both settings in one look-up (row 10 of the check table takes both).
   Settings settingsOf(const App& app) const {
     std::lock_guard lock(mutex_);
     const auto it = overrides_.find(app.sdkappid);
-    Settings settings{app.status, app.response_style};
+    Settings settings{app.status, app.response_style, app.strict_members};
     if (it != overrides_.end()) {
       if (it->second.status) settings.status = *it->second.status;
       if (it->second.response_style) settings.response_style = *it->second.response_style;
+      if (it->second.strict_members) settings.strict_members = *it->second.strict_members;
     }
     return settings;
   }
@@ -40,6 +42,10 @@ class AppStatusBoard final : public Resettable {
     std::lock_guard lock(mutex_);
     overrides_[sdkappid].response_style = style;
   }
+  void setStrictMembers(SdkAppId sdkappid, bool strict) {
+    std::lock_guard lock(mutex_);
+    overrides_[sdkappid].strict_members = strict;
+  }
   void reset() override {
     std::lock_guard lock(mutex_);
     overrides_.clear();
@@ -49,6 +55,7 @@ class AppStatusBoard final : public Resettable {
   struct Override {
     std::optional<AppStatus> status;
     std::optional<protocol::ResponseStyle> response_style;
+    std::optional<bool> strict_members;
   };
   mutable std::mutex mutex_;
   std::unordered_map<SdkAppId, Override> overrides_;  // guarded by mutex_

@@ -76,6 +76,12 @@ struct CallContext {
   nlohmann::json body;               // row 18
   std::string room_id;               // row 19, for APIs that address a room
   const nlohmann::json* room_info = nullptr;  // row 19 of create_room and update_room_info: in `body`
+  bool strict_members = false;       // row 10: the app refuses members a command does not document
+  std::vector<std::string> ignored_members;  // row 19: members read past, for the journal ("RoomInfo.X")
+
+  // Where row 19 puts members it reads past: `ignored_members`, or null for an app with
+  // strict_members, which refuses them.
+  std::vector<std::string>* ignoredSink() { return strict_members ? nullptr : &ignored_members; }
 };
 
 }  // namespace live::domain

@@ -6,6 +6,7 @@
 
 #include <fmt/chrono.h>
 
+#include <algorithm>
 #include <limits>
 
 #include "domain/parse.h"
@@ -214,6 +215,7 @@ std::optional<Outcome> CheckChain::appExists(CallContext& context) const {
 std::optional<Outcome> CheckChain::appIsActive(CallContext& context) const {
   const auto settings = statuses_.settingsOf(*context.app);
   context.response_style = settings.response_style;
+  context.strict_members = settings.strict_members;
   switch (settings.status) {
     case AppStatus::kActive:
       return std::nullopt;
@@ -309,8 +311,29 @@ std::optional<Outcome> CheckChain::bodyIsJson(CallContext& context) const {
   return std::nullopt;
 }
 
+// Row 19: the command's own rule, then the top-level members it does not document: read past and
+// journaled (before those it read past inside RoomInfo), or, for an app with strict_members,
+// refused (docs/destroy_room.md, "Body members").
 std::optional<Outcome> CheckChain::apiBodyRule(CallContext& context) const {
-  return context.api->checkBody(context);
+  if (auto failure = context.api->checkBody(context)) return failure;
+  if (context.body.is_object()) {
+    const auto documented = context.api->bodyMembers();
+    std::size_t top_level = 0;
+    for (const auto& [name, unused] : context.body.items()) {
+      if (std::find(documented.begin(), documented.end(), name) != documented.end()) continue;
+      if (auto* ignored = context.ignoredSink()) {
+        ignored->insert(ignored->begin() + static_cast<std::ptrdiff_t>(top_level++), name);
+        continue;
+      }
+      std::string names;
+      for (const auto member : documented) names += fmt::format("{}\"{}\"", names.empty() ? "" : ", ", member);
+      return Outcome::reject(ErrorCode::kInvalidParameter,
+                             fmt::format("the request body has an unknown field \"{}\" (this command takes: {}; "
+                                         "app {} has strict_members on)",
+                                         name, names, context.sdkappid));
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace live::domain

@@ -123,7 +123,7 @@ Result<App> parseApp(const json& value, const std::string& path) {
   if (!value.is_object()) return expected(path, "an object", value);
   if (auto failure = checkKeys(value, path,
                                {"sdkappid", "secret_key", "root_admin", "admins", "status",
-                                "response_style", "auto_dissolve", "callback"})) {
+                                "response_style", "auto_dissolve", "callback", "strict_members"})) {
     return *failure;
   }
   App app;
@@ -167,6 +167,11 @@ Result<App> parseApp(const json& value, const std::string& path) {
     auto style = readResponseStyle(value["response_style"], path + ".response_style");
     if (!style) return Failure{style.error()};
     app.response_style = style.value();
+  }
+  if (value.contains("strict_members")) {
+    const json& strict = value["strict_members"];
+    if (!strict.is_boolean()) return expected(path + ".strict_members", "true or false", strict);
+    app.strict_members = strict.get<bool>();
   }
   if (value.contains("auto_dissolve")) {
     auto rules = parseAutoDissolveRules(value["auto_dissolve"], path + ".auto_dissolve", app.auto_dissolve);

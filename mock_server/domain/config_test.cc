@@ -1,5 +1,6 @@
 // Configuration: the embedded default, and each refusal naming the field and the expectation.
 #include "domain/config.h"
+#include "domain/scenario.h"
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -180,4 +181,22 @@ TEST_CASE("response_style and a room's statistic: accepted, and refused naming t
     REQUIRE_FALSE(refused.ok());
     CHECK_THAT(refused.error(), Catch::Contains(field));
   }
+}
+
+TEST_CASE("strict_members: off by default, true or false in the config and in a scenario, refused otherwise") {
+  CHECK_FALSE(embeddedDefaultConfig().apps[0].strict_members);
+  const auto config = parseConfig(R"({"apps": [{"sdkappid": 1, "secret_key": "k", "strict_members": true}]})");
+  REQUIRE(config.ok());
+  CHECK(config.value().apps[0].strict_members);
+  const auto refused = parseConfig(R"({"apps": [{"sdkappid": 1, "secret_key": "k", "strict_members": "yes"}]})");
+  REQUIRE_FALSE(refused.ok());
+  CHECK_THAT(refused.error(), Catch::Contains("apps[0].strict_members"));
+
+  const auto apps = embeddedDefaultConfig().apps;
+  const auto scenario = parseScenario(nlohmann::json{{"apps", {{{"sdkappid", 88888888}, {"strict_members", true}}}}}, apps);
+  REQUIRE(scenario.ok());
+  CHECK(scenario.value().app_strict_members == std::vector<std::pair<SdkAppId, bool>>{{88888888, true}});
+  const auto bad = parseScenario(nlohmann::json{{"apps", {{{"sdkappid", 88888888}, {"strict_members", 1}}}}}, apps);
+  REQUIRE_FALSE(bad.ok());
+  CHECK_THAT(bad.error(), Catch::Contains("apps[0].strict_members: expected true or false"));
 }

@@ -8,6 +8,8 @@ namespace live::domain {
 
 class DestroyRoomApi final : public Api {
  public:
+  static constexpr std::string_view kBodyMembers[] = {"RoomId"};
+  std::span<const std::string_view> bodyMembers() const override { return kBodyMembers; }
   std::string_view name() const override { return "destroy_room"; }
   std::string_view path() const override { return protocol::kDestroyRoomPath; }
   std::uint32_t documentedRateLimit() const override { return 200; }  // "200 queries/sec" (doc)

@@ -147,6 +147,7 @@ ApiAnswer Emulator::handle(ApiCall call) {
   entry.room_id = answer.room_id;
   entry.usersig_claims = context.claims;
   entry.usersig_problem = context.usersig_problem;
+  entry.ignored = std::move(context.ignored_members);
   entry.error_code = answer.sentErrorCode();
   entry.request_id = answer.sentRequestId();
   entry.http_status = answer.drop_connection ? 0 : answer.http_status;
@@ -343,6 +344,7 @@ void Emulator::apply(const Scenario& scenario) {
   if (scenario.clock) apply(*scenario.clock);
   for (const auto& [sdkappid, status] : scenario.app_statuses) app_statuses_.set(sdkappid, status);
   for (const auto& [sdkappid, style] : scenario.app_response_styles) app_statuses_.set(sdkappid, style);
+  for (const auto& [sdkappid, strict] : scenario.app_strict_members) app_statuses_.setStrictMembers(sdkappid, strict);
   for (const auto& [sdkappid, rules] : scenario.app_auto_dissolve) rooms_->setRules(sdkappid, rules);
   for (const auto& [sdkappid, callback] : scenario.app_callbacks) callbacks_.put(sdkappid, callback);
   for (const auto& configured : scenario.rooms) rooms_->put(roomAt(configured, clock_.now()));

@@ -163,6 +163,15 @@ void appendJournalEntryJson(const JournalEntry& entry, std::string& out) {
     key(out, "body_truncated", first);
     out += "true";
   }
+  if (!entry.ignored.empty()) {
+    key(out, "ignored", first);
+    out += '[';
+    for (std::size_t i = 0; i < entry.ignored.size(); ++i) {
+      if (i != 0) out += ',';
+      appendString(out, entry.ignored[i]);
+    }
+    out += ']';
+  }
   if (entry.fault_id) {
     key(out, "fault_id", first);
     number(out, *entry.fault_id);

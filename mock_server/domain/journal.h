@@ -44,6 +44,7 @@ struct JournalEntry {
   std::string room_id;
   std::shared_ptr<const protocol::UserSigClaims> usersig_claims;
   std::string usersig_problem;  // why it did not decode, or the text that should have been signed
+  std::vector<std::string> ignored;  // body members the command read past ("KeepOwnerOnSeat", "RoomInfo.X")
   // What was answered.
   std::int64_t error_code = 0;
   std::string request_id;

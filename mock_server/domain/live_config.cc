@@ -15,21 +15,9 @@ namespace {
 
 Outcome invalid(std::string text) { return Outcome::reject(ErrorCode::kInvalidParameter, std::move(text)); }
 
-std::optional<Outcome> unknownMembers(const json& body, std::initializer_list<std::string_view> allowed) {
-  for (const auto& [key, unused] : body.items()) {
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      std::string names;
-      for (const auto name : allowed) names += fmt::format("{}\"{}\"", names.empty() ? "" : ", ", name);
-      return invalid(fmt::format("the request body has an unknown field \"{}\" (allowed: {})", key, names));
-    }
-  }
-  return std::nullopt;
-}
-
 // {"Url":"http(s)://…","CallbackCommandList":[…]}, shared by set_callback and update_callback.
 std::optional<Outcome> checkCallbackBody(const json& body) {
   if (!body.is_object()) return invalid(fmt::format("the request body must be a JSON object, not {}", body.type_name()));
-  if (auto unknown = unknownMembers(body, {"Url", "CallbackCommandList"})) return unknown;
   const auto url = body.find("Url");
   if (url == body.end()) return invalid("the request body has no \"Url\" field (it is mandatory)");
   if (!url->is_string()) return invalid(fmt::format("\"Url\" must be a string, not {}", url->type_name()));
@@ -80,7 +68,6 @@ Outcome UpdateCallbackApi::apply(const CallContext& context, DomainState& state)
 std::optional<Outcome> SetCallbackTokenApi::checkBody(CallContext& context) const {
   const json& body = context.body;
   if (!body.is_object()) return invalid(fmt::format("the request body must be a JSON object, not {}", body.type_name()));
-  if (auto unknown = unknownMembers(body, {"Token", "IsTokenEnable"})) return unknown;
   const auto token = body.find("Token");
   if (token == body.end()) return invalid("the request body has no \"Token\" field (it is mandatory)");
   if (!token->is_string()) return invalid(fmt::format("\"Token\" must be a string, not {}", token->type_name()));

@@ -10,6 +10,8 @@ namespace live::domain {
 
 class SetCallbackApi final : public Api {
  public:
+  static constexpr std::string_view kBodyMembers[] = {"Url", "CallbackCommandList"};
+  std::span<const std::string_view> bodyMembers() const override { return kBodyMembers; }
   std::string_view name() const override { return "set_callback"; }
   std::string_view path() const override { return protocol::kSetCallbackPath; }
   std::uint32_t documentedRateLimit() const override { return 200; }
@@ -19,6 +21,8 @@ class SetCallbackApi final : public Api {
 
 class UpdateCallbackApi final : public Api {
  public:
+  static constexpr std::string_view kBodyMembers[] = {"Url", "CallbackCommandList"};
+  std::span<const std::string_view> bodyMembers() const override { return kBodyMembers; }
   std::string_view name() const override { return "update_callback"; }
   std::string_view path() const override { return protocol::kUpdateCallbackPath; }
   std::uint32_t documentedRateLimit() const override { return 200; }
@@ -28,6 +32,8 @@ class UpdateCallbackApi final : public Api {
 
 class SetCallbackTokenApi final : public Api {
  public:
+  static constexpr std::string_view kBodyMembers[] = {"Token", "IsTokenEnable"};
+  std::span<const std::string_view> bodyMembers() const override { return kBodyMembers; }
   std::string_view name() const override { return "set_callback_token"; }
   std::string_view path() const override { return protocol::kSetCallbackTokenPath; }
   std::uint32_t documentedRateLimit() const override { return 200; }

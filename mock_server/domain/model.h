@@ -52,6 +52,9 @@ struct App {
   // The shape of this app's answers (docs/destroy_room.md, "The two response shapes").
   protocol::ResponseStyle response_style = protocol::ResponseStyle::k2024;
   AutoDissolveRules auto_dissolve;
+  // Chosen: off, so a body member that a command does not document is ignored and journaled, as
+  // production does; on, it is refused with 100002 (docs/destroy_room.md, "Body members").
+  bool strict_members = false;
 
   bool isRootAdmin(std::string_view identifier) const { return identifier == root_admin; }
   bool isAdmin(std::string_view identifier) const {
@@ -104,6 +107,7 @@ struct RoomInfo {
   bool is_unlimited_room_enabled = false;   // IsUnlimitedRoomEnabled
   std::uint32_t seat_layout_template_id = 0;  // SeatLayoutTemplateId
   std::string seat_template;                // SeatTemplate (the 2026 page), e.g. "AudioSalon"
+  bool keep_owner_on_seat = true;           // KeepOwnerOnSeat (create_room; the console's OBS mode sends false)
   std::string notice;                       // Notice, at most 100 bytes
 
   bool operator==(const RoomInfo&) const = default;

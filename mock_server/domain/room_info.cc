@@ -80,6 +80,9 @@ const Field kFields[] = {
     {"SeatTemplate", Kind::kText, 100, kCreate | kSeed,
      [](Room& r, const json& v) { r.info.seat_template = v.get<std::string>(); },
      [](const Room& r) { return ordered_json(r.info.seat_template); }},
+    {"KeepOwnerOnSeat", Kind::kBool, 0, kCreate | kSeed,
+     [](Room& r, const json& v) { r.info.keep_owner_on_seat = v.get<bool>(); },
+     [](const Room& r) { return ordered_json(r.info.keep_owner_on_seat); }},
     {"Notice", Kind::kText, 100, kUpdate | kSeed,
      [](Room& r, const json& v) { r.info.notice = v.get<std::string>(); },
      [](const Room& r) { return ordered_json(r.info.notice); }},
@@ -145,7 +148,8 @@ std::optional<std::string> problemWith(const Field& field, const json& value) {
 }  // namespace
 
 std::optional<std::string> applyRoomInfo(const json& members, RoomInfoUse use, std::string_view path,
-                                         Room& room, std::vector<std::string>* given) {
+                                         Room& room, std::vector<std::string>* given,
+                                         std::vector<std::string>* ignored) {
   const unsigned bit = 1u << static_cast<unsigned>(use);
   if (!members.is_object()) return fmt::format("{} must be a JSON object, not {}", path, members.type_name());
   std::vector<std::pair<const Field*, const json*>> checked;
@@ -155,6 +159,10 @@ std::optional<std::string> applyRoomInfo(const json& members, RoomInfoUse use, s
     if (name == "RoomType" && use == RoomInfoUse::kCreate) continue;
     const Field* field = findField(name);
     if (field == nullptr || (field->uses & bit) == 0) {
+      if (ignored != nullptr) {  // read as production does: named in the journal, not refused
+        ignored->push_back(fmt::format("{}.{}", path, name));
+        continue;
+      }
       return fmt::format("{}.{} is not a member this call takes (it takes: {})", path, name, accepted(bit));
     }
     if (auto problem = problemWith(*field, value)) {

@@ -24,8 +24,11 @@ enum class RoomInfoUse {
 // Applies each member of `members` (a JSON object) to `room`, in the order given, after checking
 // all of them. Returns nullopt, or the problem naming the member (prefixed with `path`, e.g.
 // "RoomInfo.CoverURL") and the rule it breaks. `given`, when not null, receives the names applied.
+// A member that `use` does not take is refused when `ignored` is null (strict), and otherwise
+// skipped and named in `ignored` ("RoomInfo.KeepOwnerOnSeat").
 std::optional<std::string> applyRoomInfo(const nlohmann::json& members, RoomInfoUse use, std::string_view path,
-                                         Room& room, std::vector<std::string>* given = nullptr);
+                                         Room& room, std::vector<std::string>* given = nullptr,
+                                         std::vector<std::string>* ignored = nullptr);
 
 // Reads the mandatory RoomId member of `object` (1..48 bytes) into `room_id`; otherwise returns the
 // problem, naming the member as `name` ("RoomId", "RoomInfo.RoomId").

@@ -3,6 +3,7 @@
 #include "domain/room_lifecycle.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <charconv>
@@ -37,9 +38,27 @@ std::optional<Outcome> checkRoomInfoBody(CallContext& context, RoomInfoUse use) 
   if (!info->is_object()) return invalid(fmt::format("\"RoomInfo\" must be an object, not {}", info->type_name()));
   if (auto problem = readRoomId(*info, "RoomInfo.RoomId", context.room_id)) return invalid(std::move(*problem));
   Room scratch;
-  if (auto problem = applyRoomInfo(*info, use, "RoomInfo", scratch)) return invalid(std::move(*problem));
+  std::vector<std::string> given;
+  if (auto problem = applyRoomInfo(*info, use, "RoomInfo", scratch, &given, context.ignoredSink())) {
+    return invalid(std::move(*problem));
+  }
+  // update_room_info: RoomId alone, or with members it reads past only (chosen: a call that changes
+  // nothing is a mistake).
+  if (use == RoomInfoUse::kUpdate && given.empty()) {
+    return invalid(context.ignored_members.empty()
+                       ? std::string("\"RoomInfo\" names no member to change besides RoomId")
+                       : fmt::format("\"RoomInfo\" names no member update_room_info changes (ignored: {})",
+                                     fmt::join(context.ignored_members, ", ")));
+  }
   context.room_info = &*info;
   return std::nullopt;
+}
+
+// Applies the RoomInfo that row 19 checked; what row 19 read past is passed over again.
+void applyCheckedRoomInfo(const CallContext& context, RoomInfoUse use, Room& room,
+                          std::vector<std::string>* given = nullptr) {
+  std::vector<std::string> passed_over;
+  applyRoomInfo(*context.room_info, use, "RoomInfo", room, given, &passed_over);
 }
 
 Outcome roomNotFound(const CallContext& context) {
@@ -91,7 +110,7 @@ Outcome CreateRoomApi::apply(const CallContext& context, DomainState& state) con
   room.type = std::string(kLiveRoomType);
   const Instant at = context.decided_at.value_or(context.now);
   room.create_time = unixSeconds(at);
-  applyRoomInfo(*context.room_info, RoomInfoUse::kCreate, "RoomInfo", room);  // checked in row 19
+  applyCheckedRoomInfo(context, RoomInfoUse::kCreate, room);
 
   Room existing;
   switch (state.rooms.create(room, at, kRepeatWindow, &existing)) {
@@ -129,7 +148,11 @@ Outcome GetRoomInfoApi::apply(const CallContext& context, DomainState& state) co
   if (!room) return roomNotFound(context);  // row 20
   auto info = roomInfoObject(*room, {"RoomId", "RoomName", "RoomType", "Owner_Account", "CreateTime", "IsSeatEnabled",
                                      "TakeSeatMode", "MaxSeatCount", "MaxMemberCount", "IsMessageDisabled", "CoverURL",
-                                     "Category", "ActivityStatus", "ViewCount", "IsPublicVisible"});
+                                     "Category", "ActivityStatus", "ViewCount", "IsPublicVisible",
+                                     // Chosen: the members create_room and update_room_info store
+                                     // beyond the 2024 page's list, so a client reads back what it set.
+                                     "IsUnlimitedRoomEnabled", "SeatLayoutTemplateId", "SeatTemplate",
+                                     "KeepOwnerOnSeat", "Notice"});
   // The 2024 pages write TakeSeatMode as 1 (FreeToTake) or 2 (ApplyToTake).
   if (context.response_style == protocol::ResponseStyle::k2024) info["TakeSeatMode"] = room->info.apply_to_take ? 2 : 1;
   return successWith({{"RoomInfo", std::move(info)}});
@@ -138,11 +161,7 @@ Outcome GetRoomInfoApi::apply(const CallContext& context, DomainState& state) co
 // --- update_room_info --------------------------------------------------------------------------
 
 std::optional<Outcome> UpdateRoomInfoApi::checkBody(CallContext& context) const {
-  if (auto failure = checkRoomInfoBody(context, RoomInfoUse::kUpdate)) return failure;
-  if (context.room_info->size() == 1) {  // RoomId alone (chosen: a call that changes nothing is a mistake)
-    return invalid("\"RoomInfo\" names no member to change besides RoomId");
-  }
-  return std::nullopt;
+  return checkRoomInfoBody(context, RoomInfoUse::kUpdate);
 }
 
 Outcome UpdateRoomInfoApi::apply(const CallContext& context, DomainState& state) const {
@@ -166,7 +185,7 @@ Outcome UpdateRoomInfoApi::apply(const CallContext& context, DomainState& state)
                                             context.identifier, room.room_id, room.owner, app.root_admin));
       return false;
     }
-    applyRoomInfo(*context.room_info, RoomInfoUse::kUpdate, "RoomInfo", room, &given);  // checked in row 19
+    applyCheckedRoomInfo(context, RoomInfoUse::kUpdate, room, &given);
     return true;
   }, &changed);
   switch (result) {
@@ -210,6 +229,10 @@ std::optional<ListPosition> parseNext(std::string_view next) {
   return position;
 }
 
+// Chosen: the first page is asked for with "" (documented), "0" (Tencent's console sends it) or
+// "undefined" (a demo server sends it when its own caller gave no cursor).
+bool startsTheList(std::string_view next) { return next.empty() || next == "0" || next == "undefined"; }
+
 // True when `room` comes before `position` in the list's order.
 bool before(const Room& room, const ListPosition& position) {
   const auto count = viewCount(room);
@@ -232,7 +255,7 @@ std::variant<ListRequest, Outcome> readListRequest(const nlohmann::json& body) {
   if (const auto next = body.find("Next"); next != body.end()) {
     if (!next->is_string()) return *invalid(fmt::format("\"Next\" must be a string, not {}", next->type_name()));
     request.next = next->get<std::string>();
-    if (!request.next.empty() && !parseNext(request.next)) {
+    if (!startsTheList(request.next) && !parseNext(request.next)) {
       return *invalid(fmt::format("\"Next\" is {}, which is not a Next this server gave (start with \"\")",
                                   next->dump()));
     }
@@ -266,7 +289,7 @@ Outcome GetRoomListApi::apply(const CallContext& context, DomainState& state) co
     return va != vb ? va > vb : a.room_id < b.room_id;
   });
   auto first = rooms.begin();
-  if (!request.next.empty()) {
+  if (!startsTheList(request.next)) {
     const auto position = *parseNext(request.next);
     first = std::find_if(rooms.begin(), rooms.end(), [&](const Room& room) {
       return !before(room, position) && !(viewCount(room) == position.view_count && room.room_id == position.room_id);
@@ -289,6 +312,16 @@ Outcome GetRoomListApi::apply(const CallContext& context, DomainState& state) co
 std::optional<Outcome> GetRoomStatsApi::checkBody(CallContext& context) const { return checkRoomIdBody(context); }
 
 Outcome GetRoomStatsApi::apply(const CallContext& context, DomainState& state) const {
+  return roomCounters(context, state);
+}
+
+std::optional<Outcome> GetRoomStatisticApi::checkBody(CallContext& context) const { return checkRoomIdBody(context); }
+
+Outcome GetRoomStatisticApi::apply(const CallContext& context, DomainState& state) const {
+  return roomCounters(context, state);
+}
+
+Outcome roomCounters(const CallContext& context, DomainState& state) {
   const auto room = state.rooms.find(context.sdkappid, context.room_id);
   if (!room) return roomNotFound(context);  // row 20
   // The counters without the Statistic wrapper, plus TotalMsgCount.

@@ -15,8 +15,8 @@ namespace {
 
 constexpr std::int64_t kNow = 1700000000;
 
-EmulatorConfig lifecycleConfig() {
-  return parseConfig(R"({
+EmulatorConfig lifecycleConfig(bool strict_members = false) {
+  auto config = parseConfig(R"({
     "apps": [{"sdkappid": 88888888, "secret_key": "emulator-secret-key", "root_admin": "administrator",
               "admins": ["admin", "other-admin"],
               "callback": {"url": "http://127.0.0.1:1/cb",
@@ -24,10 +24,12 @@ EmulatorConfig lifecycleConfig() {
     "rooms": [{"sdkappid": 88888888, "room_id": "live-room", "owner": "admin"},
               {"sdkappid": 88888888, "room_id": "meeting", "owner": "admin", "type": "Meeting"}]
   })").value();
+  config.apps[0].strict_members = strict_members;
+  return config;
 }
 
 struct Fixture {
-  Fixture() : emulator(lifecycleConfig(), frozen()) {}
+  explicit Fixture(bool strict_members = false) : emulator(lifecycleConfig(strict_members), frozen()) {}
   static EmulatorOptions frozen() {
     EmulatorOptions options;
     options.frozen_clock = Instant(std::chrono::seconds(kNow));
@@ -58,6 +60,12 @@ struct Fixture {
   }
   json info(const std::string& room_id) { return call("get_room_info", {{"RoomId", room_id}}); }
   void advance(std::chrono::milliseconds by) { emulator.clock().advance(by); }
+  // The members the newest journal entry says the call read past.
+  std::vector<std::string> lastIgnored() {
+    const auto read = emulator.journal().select({}, std::nullopt, 1, /*newest=*/true);
+    REQUIRE(read.entries.size() == 1);
+    return read.entries.back()->ignored;
+  }
 
   Emulator emulator;
 };
@@ -140,7 +148,7 @@ TEST_CASE("create_room: 100012 within 1 s, then 100010 for the caller's own room
 }
 
 TEST_CASE("create_room: each body rule answers 100002 naming the member and the limit") {
-  Fixture f;
+  Fixture f(/*strict_members=*/true);
   const auto problem = [&f](json room_info) {
     const auto answer = f.call("create_room", {{"RoomInfo", std::move(room_info)}});
     CHECK(code(answer) == 100002);
@@ -171,7 +179,7 @@ TEST_CASE("create_room: each body rule answers 100002 naming the member and the 
 }
 
 TEST_CASE("update_room_info: only the members given change, the owner or the root admin only (100006)") {
-  Fixture f;
+  Fixture f(/*strict_members=*/true);
   REQUIRE(code(f.create({{"RoomId", "u1"}, {"RoomType", "Live"}, {"CoverURL", "a"}, {"MaxMemberCount", 10}})) == 0);
   REQUIRE(code(f.call("update_room_info", {{"RoomInfo", {{"RoomId", "u1"}, {"RoomName", "New"}, {"Notice", "hello"}}}})) == 0);
   auto room = *f.emulator.rooms().find(88888888, "u1");
@@ -195,6 +203,82 @@ TEST_CASE("update_room_info: only the members given change, the owner or the roo
              Catch::Contains("RoomInfo.Owner_Account is not a member this call takes"));
   // The body rule comes before the room's existence (row 19 before row 20).
   CHECK(code(f.call("update_room_info", {{"RoomInfo", {{"RoomId", "none"}, {"Notice", std::string(101, 'n')}}}})) == 100002);
+}
+
+TEST_CASE("members a command does not document are read past and journaled, as real clients need") {
+  Fixture f;
+  // The console's create_room in OBS mode, with a member no command documents added.
+  const json obs = {{"RoomId", "obs"},
+                    {"RoomType", "Live"},
+                    {"SeatTemplate", "VideoDynamicGrid9Seats"},
+                    {"Owner_Account", "anchor"},
+                    {"IsUnlimitedRoomEnabled", true},
+                    {"TakeSeatMode", "ApplyToTake"},
+                    {"RoomName", "OBS live"},
+                    {"KeepOwnerOnSeat", false},
+                    {"Notice", "create does not take it"}};
+  const auto created = f.call("create_room", {{"RoomInfo", obs}, {"Operator", "console"}});
+  REQUIRE(code(created) == 0);
+  CHECK(f.lastIgnored() == std::vector<std::string>{"Operator", "RoomInfo.Notice"});
+  const auto room = *f.emulator.rooms().find(88888888, "obs");
+  CHECK(room.info.seat_template == "VideoDynamicGrid9Seats");
+  CHECK_FALSE(room.info.keep_owner_on_seat);
+  CHECK(room.info.is_unlimited_room_enabled);
+  CHECK(room.info.notice.empty());  // ignored, not stored
+
+  // What create stored, get_room_info returns.
+  const auto info = f.info("obs").at("Response").at("RoomInfo");
+  CHECK(info.at("SeatTemplate") == "VideoDynamicGrid9Seats");
+  CHECK(info.at("KeepOwnerOnSeat") == false);
+  CHECK(info.at("IsUnlimitedRoomEnabled") == true);
+  CHECK(info.at("Notice") == "");
+  CHECK(f.lastIgnored().empty());
+
+  // Every update the console makes carries IsUnlimitedRoomEnabled, which update does not take.
+  REQUIRE(code(f.call("update_room_info",
+                      {{"RoomInfo", {{"RoomId", "obs"}, {"IsUnlimitedRoomEnabled", false}, {"RoomName", "Renamed"}}}},
+                      "administrator")) == 0);
+  CHECK(f.lastIgnored() == std::vector<std::string>{"RoomInfo.IsUnlimitedRoomEnabled"});
+  CHECK(f.emulator.rooms().find(88888888, "obs")->name == "Renamed");
+  CHECK(f.emulator.rooms().find(88888888, "obs")->info.is_unlimited_room_enabled);  // create-only: unchanged
+  // Only ignored members besides RoomId change nothing: still a mistake.
+  const auto nothing =
+      f.call("update_room_info", {{"RoomInfo", {{"RoomId", "obs"}, {"IsUnlimitedRoomEnabled", false}}}}, "administrator");
+  CHECK(code(nothing) == 100002);
+  CHECK_THAT(text(nothing), Catch::Contains("ignored: RoomInfo.IsUnlimitedRoomEnabled"));
+
+  // A documented member of the wrong type is still refused, naming it.
+  CHECK_THAT(text(f.call("create_room", {{"RoomInfo", {{"RoomId", "x"}, {"RoomType", "Live"}, {"KeepOwnerOnSeat", "no"}}}})),
+             Catch::Contains("RoomInfo.KeepOwnerOnSeat must be true or false"));
+  // Top-level members of the RoomId commands too.
+  CHECK(code(f.call("get_room_stats", {{"RoomId", "obs"}, {"RoomID", "typo"}})) == 0);
+  CHECK(f.lastIgnored() == std::vector<std::string>{"RoomID"});
+  CHECK(code(f.call("destroy_room", {{"RoomId", "obs"}, {"Reason", "done"}}, "administrator")) == 0);
+  CHECK(f.lastIgnored() == std::vector<std::string>{"Reason"});
+}
+
+TEST_CASE("strict_members: the same members answer 100002 naming the member and what the command takes") {
+  Fixture f(/*strict_members=*/true);
+  const auto answer = f.call("destroy_room", {{"RoomId", "live-room"}, {"Reason", "done"}});
+  CHECK(code(answer) == 100002);
+  CHECK_THAT(text(answer), Catch::Contains("unknown field \"Reason\" (this command takes: \"RoomId\"; app 88888888 "
+                                           "has strict_members on)"));
+  CHECK(f.emulator.rooms().find(88888888, "live-room"));  // not destroyed
+  CHECK_THAT(text(f.call("create_room", {{"RoomInfo", {{"RoomId", "x"}, {"RoomType", "Live"}, {"Notice", "n"}}}})),
+             Catch::Contains("RoomInfo.Notice is not a member this call takes"));
+  CHECK(code(f.call("create_room", {{"RoomInfo", {{"RoomId", "x"}, {"RoomType", "Live"}, {"KeepOwnerOnSeat", false}}}})) == 0);
+}
+
+TEST_CASE("get_room_list: the first page is asked for with \"\", \"0\" or \"undefined\"") {
+  Fixture f;
+  const auto first = f.call("get_room_list", {{"Next", ""}, {"Count", 20}}).at("Response");
+  for (const char* start : {"0", "undefined"}) {
+    CAPTURE(start);
+    const auto answer = f.call("get_room_list", {{"Next", start}, {"Count", 20}});
+    REQUIRE(code(answer) == 0);
+    CHECK(answer.at("Response") == first);
+  }
+  CHECK(code(f.call("get_room_list", {{"Next", "1"}, {"Count", 20}})) == 100002);  // not one this server gave
 }
 
 TEST_CASE("get_room_list: public live rooms, most viewed first, 20 at most per page, paged with Next") {

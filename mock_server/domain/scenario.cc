@@ -71,7 +71,8 @@ Result<Scenario> parseScenario(const json& value, const std::vector<App>& apps) 
     } else if (key == "apps") {
       constexpr const char* kShape =
           R"(: expected {"sdkappid": N, "status": "active"|"disabled"|"expired", )"
-          R"("response_style": "2024"|"current", "auto_dissolve": {...}, "callback": {...}} with at least one setting)";
+          R"("response_style": "2024"|"current", "strict_members": true|false, "auto_dissolve": {...}, "callback": {...}} )"
+          R"(with at least one setting)";
       if (!field.is_array()) return Failure{std::string("apps") + kShape};
       for (std::size_t i = 0; i < field.size(); ++i) {
         const std::string path = fmt::format("apps[{}]", i);
@@ -80,8 +81,10 @@ Result<Scenario> parseScenario(const json& value, const std::vector<App>& apps) 
         const bool has_style = app.is_object() && app.contains("response_style");
         const bool has_rules = app.is_object() && app.contains("auto_dissolve");
         const bool has_callback = app.is_object() && app.contains("callback");
-        if (!app.is_object() || !app.contains("sdkappid") || (!has_status && !has_style && !has_rules && !has_callback) ||
-            app.size() != 1u + has_status + has_style + has_rules + has_callback) {
+        const bool has_strict = app.is_object() && app.contains("strict_members");
+        if (!app.is_object() || !app.contains("sdkappid") ||
+            (!has_status && !has_style && !has_rules && !has_callback && !has_strict) ||
+            app.size() != 1u + has_status + has_style + has_rules + has_callback + has_strict) {
           return Failure{path + kShape};
         }
         const auto id = nonNegativeInteger(app["sdkappid"]);
@@ -110,6 +113,10 @@ Result<Scenario> parseScenario(const json& value, const std::vector<App>& apps) 
           auto callback = parseCallbackConfig(app["callback"], path + ".callback");
           if (!callback) return Failure{callback.error()};
           scenario.app_callbacks.emplace_back(configured.sdkappid, std::move(callback).value());
+        }
+        if (has_strict) {
+          if (!app["strict_members"].is_boolean()) return Failure{path + ".strict_members: expected true or false"};
+          scenario.app_strict_members.emplace_back(configured.sdkappid, app["strict_members"].get<bool>());
         }
         if (has_style) {
           auto style = readResponseStyle(app["response_style"], path + ".response_style");

@@ -32,6 +32,7 @@ struct Scenario {
   std::optional<ClockSetting> clock;
   std::vector<std::pair<SdkAppId, AppStatus>> app_statuses;
   std::vector<std::pair<SdkAppId, protocol::ResponseStyle>> app_response_styles;
+  std::vector<std::pair<SdkAppId, bool>> app_strict_members;
   std::vector<std::pair<SdkAppId, AutoDissolveRules>> app_auto_dissolve;
   std::vector<std::pair<SdkAppId, CallbackConfig>> app_callbacks;
   // Member events, played in order after the rooms are added, at the scenario's clock.

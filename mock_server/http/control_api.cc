@@ -353,6 +353,7 @@ std::vector<ControlRoute> installControlApi(httplib::Server& http_server, domain
                             {"root_admin", app.root_admin},
                             {"status", domain::toString(settings.status)},
                             {"response_style", protocol::toString(settings.response_style)},
+                            {"strict_members", settings.strict_members},
                             {"auto_dissolve", domain::autoDissolveRulesToJson(*emulator.rooms().rules(app.sdkappid))}};
                  const auto callback = callbacks.find(app.sdkappid);
                  entry["callback"] = callback != callbacks.end() ? domain::callbackConfigToJson(callback->second) : json();

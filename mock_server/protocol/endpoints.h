@@ -15,6 +15,8 @@ inline constexpr const char* kGetRoomInfoPath = "/v4/live_engine_http_srv/get_ro
 inline constexpr const char* kUpdateRoomInfoPath = "/v4/live_engine_http_srv/update_room_info";
 inline constexpr const char* kGetRoomListPath = "/v4/live_engine_http_srv/get_room_list";
 inline constexpr const char* kGetRoomStatsPath = "/v4/live_engine_http_srv/get_room_stats";
+// Called by Tencent's console; no vendor page documents it (docs/room-lifecycle.md).
+inline constexpr const char* kGetRoomStatisticPath = "/v4/live_engine_http_srv/get_room_statistic";
 inline constexpr const char* kSetCallbackPath = "/v4/live_config/set_callback";
 inline constexpr const char* kUpdateCallbackPath = "/v4/live_config/update_callback";
 inline constexpr const char* kSetCallbackTokenPath = "/v4/live_config/set_callback_token";

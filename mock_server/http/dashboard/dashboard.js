@@ -134,6 +134,7 @@ function entryRow(entry) {
     element('span', { text: latencyText(entry) }));
   const body = element('div', { class: 'entry-body' },
     detail('ErrorInfo', envelope && envelope.ErrorInfo),
+    detail('Body members read past', entry.ignored && `ignored: ${entry.ignored.join(', ')}`, 'ignored'),
     entry.error_code === 70009 && entry.usersig && entry.usersig.problem
       ? detail('String that should have been signed', signedText(entry.usersig.problem), 'to-sign') : null,
     detail('UserSig', usersigValidity(entry)),
