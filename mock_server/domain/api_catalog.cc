@@ -18,8 +18,8 @@ const CreateRoomApi kCreateRoom;
 const GetRoomInfoApi kGetRoomInfo;
 const UpdateRoomInfoApi kUpdateRoomInfo;
 const GetRoomListApi kGetRoomList;
-const GetRoomStatsApi kGetRoomStats;
-const GetRoomStatisticApi kGetRoomStatistic;
+const RoomCountersApi kGetRoomStats{"get_room_stats", protocol::kGetRoomStatsPath};
+const RoomCountersApi kGetRoomStatistic{"get_room_statistic", protocol::kGetRoomStatisticPath};
 
 // destroy_room stays first: its index keys the rate limiter's hot path.
 constexpr std::array kApis = std::to_array<const Api*>({

@@ -309,19 +309,9 @@ Outcome GetRoomListApi::apply(const CallContext& context, DomainState& state) co
 
 // --- get_room_stats ----------------------------------------------------------------------------
 
-std::optional<Outcome> GetRoomStatsApi::checkBody(CallContext& context) const { return checkRoomIdBody(context); }
+std::optional<Outcome> RoomCountersApi::checkBody(CallContext& context) const { return checkRoomIdBody(context); }
 
-Outcome GetRoomStatsApi::apply(const CallContext& context, DomainState& state) const {
-  return roomCounters(context, state);
-}
-
-std::optional<Outcome> GetRoomStatisticApi::checkBody(CallContext& context) const { return checkRoomIdBody(context); }
-
-Outcome GetRoomStatisticApi::apply(const CallContext& context, DomainState& state) const {
-  return roomCounters(context, state);
-}
-
-Outcome roomCounters(const CallContext& context, DomainState& state) {
+Outcome RoomCountersApi::apply(const CallContext& context, DomainState& state) const {
   const auto room = state.rooms.find(context.sdkappid, context.room_id);
   if (!room) return roomNotFound(context);  // row 20
   // The counters without the Statistic wrapper, plus TotalMsgCount.

@@ -1,6 +1,6 @@
 // The room lifecycle commands around destroy_room (docs/room-lifecycle.md): create_room,
-// get_room_info, update_room_info, get_room_list and get_room_stats. Each is one Api and one row of
-// the table in api_catalog.cc; rows 1-18 of the check table are shared.
+// get_room_info, update_room_info, get_room_list, get_room_stats and get_room_statistic. Each is one
+// row of the table in api_catalog.cc; rows 1-18 of the check table are shared.
 #pragma once
 
 #include "domain/api_catalog.h"
@@ -61,31 +61,24 @@ class GetRoomListApi final : public Api {
   Outcome apply(const CallContext& context, DomainState& state) const override;
 };
 
-// get_room_stats' answer for `context`'s room (row 20 and the success), shared with get_room_statistic.
-Outcome roomCounters(const CallContext& context, DomainState& state);
-
-class GetRoomStatsApi final : public Api {
+// get_room_stats (documented), and get_room_statistic, which Tencent's console calls and no vendor
+// page documents (chosen: it answers as get_room_stats does). One operation, two rows of the table,
+// each with its own window of 100 per second (documented for get_room_stats, page of 2026-06-10).
+class RoomCountersApi final : public Api {
  public:
+  RoomCountersApi(std::string_view name, std::string_view path) : name_(name), path_(path) {}
+
   static constexpr std::string_view kBodyMembers[] = {"RoomId"};
   std::span<const std::string_view> bodyMembers() const override { return kBodyMembers; }
-  std::string_view name() const override { return "get_room_stats"; }
-  std::string_view path() const override { return protocol::kGetRoomStatsPath; }
-  std::uint32_t documentedRateLimit() const override { return 100; }  // documented (page of 2026-06-10)
-  std::optional<Outcome> checkBody(CallContext& context) const override;
-  Outcome apply(const CallContext& context, DomainState& state) const override;
-};
-
-// Chosen: no vendor page documents get_room_statistic, which Tencent's console calls; it answers as
-// get_room_stats does, with its own window of the same 100 per second.
-class GetRoomStatisticApi final : public Api {
- public:
-  static constexpr std::string_view kBodyMembers[] = {"RoomId"};
-  std::span<const std::string_view> bodyMembers() const override { return kBodyMembers; }
-  std::string_view name() const override { return "get_room_statistic"; }
-  std::string_view path() const override { return protocol::kGetRoomStatisticPath; }
+  std::string_view name() const override { return name_; }
+  std::string_view path() const override { return path_; }
   std::uint32_t documentedRateLimit() const override { return 100; }
   std::optional<Outcome> checkBody(CallContext& context) const override;
   Outcome apply(const CallContext& context, DomainState& state) const override;
+
+ private:
+  std::string_view name_;
+  std::string_view path_;
 };
 
 }  // namespace live::domain
