@@ -133,10 +133,11 @@ struct Sent {
   bool dropped = false;
   std::string cut;  // the answer was broken off (truncate_body, reset_midway)
   double delay_s = 0;  // an injected delay before the answer
+  double handled_s = 0;  // the emulator's own time on the call, so a client's wait excludes it
   bool injected = false;  // a fault rule shaped the answer
   std::optional<std::string> room;  // the body's RoomId, when it has one
 
-  double answeredAt() const { return time + delay_s; }
+  double answeredAt() const { return time + handled_s + delay_s; }
   // The client received a whole envelope: ErrorCode and RequestId are what it was told.
   bool envelopeReceived() const { return http_status == 200 && !dropped && cut.empty(); }
 };
@@ -157,6 +158,7 @@ Sent toSent(const json& entry) {
   sent.dropped = response.value("dropped", false);
   sent.cut = response.value("cut", "");
   sent.delay_s = static_cast<double>(response.value("delay_ms", std::int64_t{0})) / 1000;
+  sent.handled_s = response.value("handled_ms", 0.0) / 1000;
   sent.injected = entry.contains("fault_id");
   if (auto body = protocol::parseUntrustedJson(sent.body);
       body && body.value().is_object() && body.value().contains("RoomId") && body.value()["RoomId"].is_string()) {
