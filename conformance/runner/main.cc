@@ -16,7 +16,7 @@
 
 #include "cli/command_line.h"
 #include "protocol/json_limits.h"
-#include "domain/parse.h"
+#include "domain/api/parse.h"
 #include "parity.h"
 #include "suites.h"
 #include "testing/child_process.h"

@@ -7,7 +7,7 @@
 #include <optional>
 #include <unordered_map>
 
-#include "domain/model.h"
+#include "domain/rooms/model.h"
 #include "domain/resettable.h"
 
 namespace live::domain {

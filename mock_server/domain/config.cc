@@ -2,7 +2,7 @@
 // reads, so a user sees "rooms[2].owner: expected a non-empty string, found null".
 #include "domain/config.h"
 
-#include "domain/room_info.h"
+#include "domain/rooms/room_info.h"
 
 #include <fmt/format.h>
 
@@ -15,9 +15,9 @@
 #include <set>
 #include <sstream>
 
-#include "domain/api_catalog.h"
-#include "domain/parse.h"
-#include "domain/rate_limiter.h"
+#include "domain/api/api_catalog.h"
+#include "domain/api/parse.h"
+#include "domain/time/rate_limiter.h"
 #include "protocol/json_limits.h"
 
 namespace live::domain {

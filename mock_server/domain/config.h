@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "domain/clock.h"
-#include "domain/callbacks.h"
-#include "domain/model.h"
+#include "domain/time/clock.h"
+#include "domain/callbacks/callbacks.h"
+#include "domain/rooms/model.h"
 #include "protocol/result.h"
 
 namespace live::domain {

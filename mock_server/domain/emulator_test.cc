@@ -4,7 +4,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "domain/destroy_room.h"
+#include "domain/api/destroy_room.h"
 
 using namespace live::domain;
 

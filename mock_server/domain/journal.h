@@ -16,8 +16,8 @@
 #include <utility>
 #include <vector>
 
-#include "domain/clock.h"
-#include "domain/model.h"
+#include "domain/time/clock.h"
+#include "domain/rooms/model.h"
 #include "domain/resettable.h"
 #include "protocol/usersig.h"
 

@@ -14,8 +14,8 @@
 #include <string_view>
 #include <vector>
 
-#include "domain/faults.h"
-#include "domain/model.h"
+#include "domain/time/faults.h"
+#include "domain/rooms/model.h"
 
 namespace live::domain {
 

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "domain/parse.h"
+#include "domain/api/parse.h"
 #include "protocol/json_limits.h"
 
 namespace live::domain {

@@ -9,9 +9,9 @@
 #include <utility>
 #include <vector>
 
-#include "domain/callbacks.h"
+#include "domain/callbacks/callbacks.h"
 #include "domain/config.h"
-#include "domain/faults.h"
+#include "domain/time/faults.h"
 #include "protocol/result.h"
 
 namespace live::domain {

@@ -18,7 +18,7 @@
 
 #include "domain/config.h"
 #include "domain/emulator.h"
-#include "domain/parse.h"
+#include "domain/api/parse.h"
 #include "protocol/json_limits.h"
 
 namespace live::domain {

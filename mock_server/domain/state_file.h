@@ -24,8 +24,8 @@
 #include <string>
 #include <vector>
 
-#include "domain/model.h"
-#include "domain/room_store.h"
+#include "domain/rooms/model.h"
+#include "domain/rooms/room_store.h"
 #include "protocol/result.h"
 
 namespace live::domain {

@@ -12,7 +12,7 @@
 #include <mutex>
 #include <thread>
 
-#include "domain/callbacks.h"
+#include "domain/callbacks/callbacks.h"
 #include "http/request_log.h"
 
 namespace httplib {

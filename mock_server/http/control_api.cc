@@ -15,8 +15,8 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
-#include "domain/api_catalog.h"
-#include "domain/parse.h"
+#include "domain/api/api_catalog.h"
+#include "domain/api/parse.h"
 #include "http/embedded_files.h"
 #include "http/metrics_text.h"
 #include "http/routes.h"

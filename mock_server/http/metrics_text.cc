@@ -5,7 +5,7 @@
 #include <iterator>
 #include <map>
 
-#include "domain/api_catalog.h"
+#include "domain/api/api_catalog.h"
 #include "protocol/error_catalog.h"
 
 namespace live::http {

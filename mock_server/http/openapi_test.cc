@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "domain/api_catalog.h"
+#include "domain/api/api_catalog.h"
 #include "http/control_api.h"
 #include "http/embedded_files.h"
 #include "http/two_app_config.h"

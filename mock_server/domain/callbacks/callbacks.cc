@@ -1,6 +1,6 @@
-#include "domain/callbacks.h"
+#include "domain/callbacks/callbacks.h"
 
-#include "domain/room_info.h"
+#include "domain/rooms/room_info.h"
 
 #include <fmt/format.h>
 

@@ -1,12 +1,12 @@
 // destroy_room's own rows of docs/destroy_room.md, "The check table" (19-22) and the removal itself. Rows 20-22
 // run under the app's room lock together with the removal, so two concurrent destroys of one room
 // see exactly one success.
-#include "domain/destroy_room.h"
+#include "domain/api/destroy_room.h"
 
 #include <fmt/format.h>
 
 #include "domain/config.h"
-#include "domain/room_lifecycle.h"
+#include "domain/api/room_lifecycle.h"
 #include "protocol/callback.h"
 
 namespace live::domain {

@@ -1,7 +1,7 @@
 // POST /v4/live_engine_http_srv/destroy_room: dissolve a live room (docs/destroy_room.md).
 #pragma once
 
-#include "domain/api_catalog.h"
+#include "domain/api/api_catalog.h"
 #include "protocol/endpoints.h"
 
 namespace live::domain {

@@ -7,12 +7,12 @@
 #include <unordered_map>
 #include <vector>
 
-#include "domain/api_catalog.h"
+#include "domain/api/api_catalog.h"
 #include "domain/app_status.h"
-#include "domain/call.h"
+#include "domain/api/call.h"
 #include "domain/config.h"
-#include "domain/rate_limiter.h"
-#include "domain/usersig_cache.h"
+#include "domain/time/rate_limiter.h"
+#include "domain/api/usersig_cache.h"
 
 namespace live::domain {
 

@@ -1,6 +1,6 @@
 // Rows 1-19 of docs/destroy_room.md, "The check table". kSteps below is that table; keep them side by side.
 // Every ErrorInfo names the parameter or claim and what was expected.
-#include "domain/check_chain.h"
+#include "domain/api/check_chain.h"
 
 #include <fmt/format.h>
 
@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "domain/parse.h"
+#include "domain/api/parse.h"
 #include "protocol/json_limits.h"
 
 namespace live::domain {

@@ -6,7 +6,7 @@
 
 #include "domain/config.h"
 #include "domain/emulator.h"
-#include "domain/room_info.h"
+#include "domain/rooms/room_info.h"
 
 using namespace live::domain;
 using json = nlohmann::json;

@@ -17,9 +17,9 @@
 #include <string_view>
 #include <vector>
 
-#include "domain/clock.h"
-#include "domain/faults.h"
-#include "domain/model.h"
+#include "domain/time/clock.h"
+#include "domain/time/faults.h"
+#include "domain/rooms/model.h"
 #include "domain/resettable.h"
 #include "protocol/result.h"
 

@@ -1,5 +1,5 @@
 // The sliding window of docs/destroy_room.md, row 17, on a frozen clock: no sleeping anywhere.
-#include "domain/rate_limiter.h"
+#include "domain/time/rate_limiter.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,13 +1,13 @@
 // Fault rules: strict parsing (every field named in errors) and first-match consumption.
-#include "domain/faults.h"
+#include "domain/time/faults.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <iterator>
 
-#include "domain/api_catalog.h"
-#include "domain/parse.h"
+#include "domain/api/api_catalog.h"
+#include "domain/api/parse.h"
 #include "protocol/callback.h"
 
 namespace live::domain {

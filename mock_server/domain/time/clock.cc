@@ -1,5 +1,5 @@
 // EmulatorClock keeps its frozen instant in one atomic so that now() never takes a lock.
-#include "domain/clock.h"
+#include "domain/time/clock.h"
 
 #include <cmath>
 

@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "domain/call.h"
-#include "domain/room_store.h"
+#include "domain/api/call.h"
+#include "domain/rooms/room_store.h"
 
 namespace live::domain {
 

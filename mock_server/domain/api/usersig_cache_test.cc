@@ -1,6 +1,6 @@
 // UserSigCache gives exactly what the uncached functions give, for hits, misses, other keys and
 // failures, and stays bounded.
-#include "domain/usersig_cache.h"
+#include "domain/api/usersig_cache.h"
 
 #include <catch2/catch.hpp>
 

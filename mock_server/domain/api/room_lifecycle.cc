@@ -1,6 +1,6 @@
 // The room lifecycle commands' own rows (19 onward) of docs/room-lifecycle.md, one section per
 // command; keep them side by side with those tables. Rows 1-18 are the shared check chain.
-#include "domain/room_lifecycle.h"
+#include "domain/api/room_lifecycle.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -10,8 +10,8 @@
 #include <variant>
 
 #include "domain/config.h"
-#include "domain/parse.h"
-#include "domain/room_info.h"
+#include "domain/api/parse.h"
+#include "domain/rooms/room_info.h"
 #include "protocol/callback.h"
 
 namespace live::domain {

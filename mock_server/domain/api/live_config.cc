@@ -1,9 +1,9 @@
 // Row 19 (the body) and the effect of each live_config call.
-#include "domain/live_config.h"
+#include "domain/api/live_config.h"
 
 #include <fmt/format.h>
 
-#include "domain/callbacks.h"
+#include "domain/callbacks/callbacks.h"
 #include "protocol/callback.h"
 
 namespace live::domain {

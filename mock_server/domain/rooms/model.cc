@@ -1,5 +1,5 @@
 // String forms of the domain enums, as the config file and the control API spell them.
-#include "domain/model.h"
+#include "domain/rooms/model.h"
 
 namespace live::domain {
 

@@ -1,5 +1,5 @@
 // RoomStore: per-app rooms, atomic removeIf, reset to the initial rooms, and concurrent destroys.
-#include "domain/room_store.h"
+#include "domain/rooms/room_store.h"
 
 #include <atomic>
 #include <catch2/catch.hpp>

@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include "domain/clock.h"
-#include "domain/model.h"
+#include "domain/time/clock.h"
+#include "domain/rooms/model.h"
 #include "protocol/error_catalog.h"
 #include "protocol/usersig.h"
 

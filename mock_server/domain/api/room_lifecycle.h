@@ -3,7 +3,7 @@
 // row of the table in api_catalog.cc; rows 1-18 of the check table are shared.
 #pragma once
 
-#include "domain/api_catalog.h"
+#include "domain/api/api_catalog.h"
 #include "protocol/endpoints.h"
 
 namespace live::domain {

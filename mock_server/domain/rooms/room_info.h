@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "domain/model.h"
+#include "domain/rooms/model.h"
 
 namespace live::domain {
 

@@ -1,11 +1,11 @@
 // The table of emulated APIs. One row per API.
-#include "domain/api_catalog.h"
+#include "domain/api/api_catalog.h"
 
 #include <array>
 
-#include "domain/destroy_room.h"
-#include "domain/live_config.h"
-#include "domain/room_lifecycle.h"
+#include "domain/api/destroy_room.h"
+#include "domain/api/live_config.h"
+#include "domain/api/room_lifecycle.h"
 
 namespace live::domain {
 namespace {

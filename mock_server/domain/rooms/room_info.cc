@@ -1,6 +1,6 @@
 // The table of a room's vendor-named members: kFields below is the "RoomInfo" table of
 // docs/room-lifecycle.md; keep them side by side.
-#include "domain/room_info.h"
+#include "domain/rooms/room_info.h"
 
 #include <fmt/format.h>
 

@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "domain/clock.h"
-#include "domain/model.h"
+#include "domain/time/clock.h"
+#include "domain/rooms/model.h"
 #include "domain/resettable.h"
 #include "protocol/result.h"
 

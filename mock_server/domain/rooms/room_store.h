@@ -14,8 +14,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "domain/clock.h"
-#include "domain/model.h"
+#include "domain/time/clock.h"
+#include "domain/rooms/model.h"
 #include "domain/resettable.h"
 
 namespace live::domain {

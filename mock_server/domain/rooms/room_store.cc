@@ -1,5 +1,5 @@
 // RoomStore: shards built once from the app list; every operation locks one shard at most.
-#include "domain/room_store.h"
+#include "domain/rooms/room_store.h"
 
 #include <algorithm>
 #include <exception>

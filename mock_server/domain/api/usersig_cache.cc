@@ -1,5 +1,5 @@
 // UserSigCache: compute outside the lock, publish under it; a full memo is simply emptied.
-#include "domain/usersig_cache.h"
+#include "domain/api/usersig_cache.h"
 
 namespace live::domain {
 

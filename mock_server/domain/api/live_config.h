@@ -3,7 +3,7 @@
 // check chain (rows 1-18) like destroy_room, with its own body rule (row 19) and codes.
 #pragma once
 
-#include "domain/api_catalog.h"
+#include "domain/api/api_catalog.h"
 #include "protocol/endpoints.h"
 
 namespace live::domain {

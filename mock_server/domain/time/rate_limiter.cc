@@ -1,6 +1,6 @@
 // A ring of the last N admission instants per key makes each decision O(1): the window is full
 // exactly when the oldest of the last N admissions is still inside (t - 1 s, t].
-#include "domain/rate_limiter.h"
+#include "domain/time/rate_limiter.h"
 
 #include <algorithm>
 

@@ -8,7 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "domain/clock.h"
+#include "domain/time/clock.h"
 #include "domain/resettable.h"
 
 namespace live::domain {
