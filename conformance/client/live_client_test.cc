@@ -170,7 +170,7 @@ TEST_CASE("a timeout on an injected delay: reported, and a retry finds the room 
   fixture.fault({{"api", "destroy_room"}, {"action", {{"delay_ms", 600}}}});
   options.retry.max_attempts = 3;
   // The delayed answer is the real one: the destroy happened, so the retry answers 100004.
-  fixture.server.emulator().rooms().add(domain::Room{88888888, "second", "admin", "Live", "second", 0, {}, {}});
+  fixture.server.emulator().rooms().add(domain::Room{88888888, "second", "admin", "Live", "second", 0, {}, {}, {}});
   const auto retried = fixture.make(options)->destroyRoom("second");
   CHECK(retried.outcome == Outcome::kAlreadyDestroyed);
   CHECK(retried.attempts == 2);
@@ -275,7 +275,7 @@ TEST_CASE("pacing keeps a concurrent batch under the limit: no 60007") {
   options.rate_limit = 20;
   Fixture fixture(options);
   for (int i = 0; i < 30; ++i) {
-    fixture.server.emulator().rooms().add(domain::Room{88888888, "batch-" + std::to_string(i), "admin", "Live", "", 0, {}, {}});
+    fixture.server.emulator().rooms().add(domain::Room{88888888, "batch-" + std::to_string(i), "admin", "Live", "", 0, {}, {}, {}});
   }
   auto client_options = fixture.options();
   client_options.now_seconds = nullptr;  // real time for UserSigs too

@@ -3,6 +3,7 @@
 #include "domain/config.h"
 
 #include "domain/rooms/room_info.h"
+#include "domain/rooms/room_parts.h"
 
 #include <fmt/format.h>
 
@@ -123,7 +124,8 @@ Result<App> parseApp(const json& value, const std::string& path) {
   if (!value.is_object()) return expected(path, "an object", value);
   if (auto failure = checkKeys(value, path,
                                {"sdkappid", "secret_key", "root_admin", "admins", "status",
-                                "response_style", "auto_dissolve", "callback", "strict_members"})) {
+                                "response_style", "auto_dissolve", "callback", "strict_members",
+                                "require_imported_accounts", "accounts"})) {
     return *failure;
   }
   App app;
@@ -173,6 +175,24 @@ Result<App> parseApp(const json& value, const std::string& path) {
     if (!strict.is_boolean()) return expected(path + ".strict_members", "true or false", strict);
     app.strict_members = strict.get<bool>();
   }
+  if (value.contains("require_imported_accounts")) {
+    const json& required = value["require_imported_accounts"];
+    if (!required.is_boolean()) return expected(path + ".require_imported_accounts", "true or false", required);
+    app.require_imported_accounts = required.get<bool>();
+  }
+  if (value.contains("accounts")) {
+    // The IM accounts the app starts with, as account_import would have made them.
+    const json& accounts = value["accounts"];
+    if (!accounts.is_array()) return expected(path + ".accounts", "an array of UserIDs", accounts);
+    for (std::size_t i = 0; i < accounts.size(); ++i) {
+      const json& account = accounts[i];
+      if (!account.is_string() || account.get_ref<const std::string&>().empty() ||
+          account.get_ref<const std::string&>().size() > 32) {
+        return expected(fmt::format("{}.accounts[{}]", path, i), "a UserID of 1 to 32 bytes", account);
+      }
+      app.imported_accounts.push_back(account.get<std::string>());
+    }
+  }
   if (value.contains("auto_dissolve")) {
     auto rules = parseAutoDissolveRules(value["auto_dissolve"], path + ".auto_dissolve", app.auto_dissolve);
     if (!rules) return Failure{rules.error()};
@@ -202,7 +222,7 @@ Result<RoomConfig> parseRoom(const json& value, const std::string& path,
   if (!value.is_object()) return expected(path, "an object", value);
   if (auto failure = checkKeys(value, path,
                                {"sdkappid", "room_id", "owner", "type", "name", "create_time",
-                                "statistic", "info"})) {
+                                "statistic", "info", "parts"})) {
     return *failure;
   }
   RoomConfig config;
@@ -259,6 +279,11 @@ Result<RoomConfig> parseRoom(const json& value, const std::string& path,
     if (auto problem = applyRoomInfo(value["info"], RoomInfoUse::kSeed, path + ".info", room)) {
       return Failure{*problem};
     }
+  }
+  if (value.contains("parts")) {
+    auto parts = parseRoomParts(value["parts"], path + ".parts");
+    if (!parts) return Failure{parts.error()};
+    room.parts = std::move(parts).value();
   }
   return config;
 }
@@ -438,7 +463,8 @@ json roomToJson(const Room& room) {
               {"owner", room.owner},             {"type", room.type},
               {"name", room.name},               {"create_time", room.create_time},
               {"statistic", statisticToJson(room.statistic)},
-              {"info", roomInfoToSeedJson(room.info)}};
+              {"info", roomInfoToSeedJson(room.info)},
+              {"parts", roomPartsToJson(room.parts)}};
 }
 
 Result<EmulatorConfig> parseConfig(std::string_view text) {

@@ -156,7 +156,7 @@ TEST_CASE("loadConfigFile names the file") {
 
 TEST_CASE("room objects round-trip through roomToJson") {
   const auto config = embeddedDefaultConfig();
-  Room room{88888888, "r", "admin", "Live", "Lobby", 1700000000, {}, {}};
+  Room room{88888888, "r", "admin", "Live", "Lobby", 1700000000, {}, {}, {}};
   const auto parsed = parseRoom(roomToJson(room), "room", config.apps);
   REQUIRE(parsed.ok());
   CHECK(parsed.value().room == room);

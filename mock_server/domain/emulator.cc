@@ -24,6 +24,14 @@ std::vector<std::uint32_t> resolveLimits(const EmulatorConfig& config,
   return limits;
 }
 
+std::map<SdkAppId, AccountStore::Accounts> initialAccounts(const EmulatorConfig& config) {
+  std::map<SdkAppId, AccountStore::Accounts> accounts;
+  for (const auto& app : config.apps) {
+    for (const auto& account : app.imported_accounts) accounts[app.sdkappid].emplace(account, ImAccount{});
+  }
+  return accounts;
+}
+
 std::vector<Room> initialRooms(const EmulatorConfig& config, Instant load_time) {
   std::vector<Room> rooms;
   rooms.reserve(config.rooms.size());
@@ -49,6 +57,7 @@ Emulator::Emulator(EmulatorConfig config, EmulatorOptions options)
       app_statuses_(registry_),
       rooms_(std::make_unique<RoomStore>(registry_, config_.apps,
                                          initialRooms(config_, clock_.now()))),
+      accounts_(std::make_unique<AccountStore>(registry_, initialAccounts(config_))),
       faults_(registry_, clock_),
       journal_(registry_, options_.journal_size),
       callbacks_(registry_, config_.callbacks),
@@ -99,7 +108,7 @@ ApiAnswer Emulator::handle(ApiCall call) {
     // A late or cut answer is the real one, so the operation runs.
     if (!fault || fault->after_apply || fault->action.sendsRealAnswer()) {
       try {
-        DomainState state{*rooms_, callbacks_};
+        DomainState state{*rooms_, callbacks_, *accounts_};
         outcome = context.api->apply(context, state);
       } catch (const StateFileError& not_durable) {
         // The change was not made: it could not be made durable first.
@@ -115,6 +124,7 @@ ApiAnswer Emulator::handle(ApiCall call) {
   answer.envelope.extra_members = std::move(outcome.extra_members);
   answer.envelope.extra_members_in_every_style = outcome.extra_members_in_every_style;
   answer.envelope.request_id = issued.request_id;
+  answer.envelope.im = context.api != nullptr && context.api->imEnvelope();
   if (outcome.event) {
     const auto colon = call.peer.rfind(':');
     auto& event = *outcome.event;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <vector>
 
+#include "domain/accounts/account_store.h"
 #include "domain/app_status.h"
 #include "domain/callbacks/callbacks.h"
 #include "domain/api/call.h"
@@ -49,7 +50,7 @@ struct ApiAnswer {
   // a dropped connection or an injected HTTP status.
   bool sentEnvelope() const { return !drop_connection && http_status == 200 && cut == AnswerCut::kNone; }
   std::int64_t sentErrorCode() const { return sentEnvelope() ? envelope.error_code : 0; }
-  std::string sentRequestId() const { return sentEnvelope() ? envelope.request_id : std::string(); }
+  std::string sentRequestId() const { return sentEnvelope() && !envelope.im ? envelope.request_id : std::string(); }
   // For the request log.
   std::string api;
   std::optional<SdkAppId> sdkappid;
@@ -96,6 +97,7 @@ class Emulator {
   Journal& journal() { return journal_; }
   AppStatusBoard& appStatuses() { return app_statuses_; }
   CallbackSettings& callbacks() { return callbacks_; }
+  AccountStore& accounts() { return *accounts_; }
   CallbackLog& callbackLog() { return callback_log_; }
   const Metrics& metrics() const { return metrics_; }
   // Where callbacks go (the HTTP layer's sender); none: callbacks are built, recorded and not sent.
@@ -133,6 +135,7 @@ class Emulator {
   RateLimiter limiter_;
   AppStatusBoard app_statuses_;
   std::unique_ptr<RoomStore> rooms_;
+  std::unique_ptr<AccountStore> accounts_;
   FaultPlan faults_;
   Journal journal_;
   CallbackSettings callbacks_;

@@ -38,6 +38,7 @@ std::string putLine(const Room& room) {
   json object = roomToJson(room);
   if (room.statistic.isZero()) object.erase("statistic");
   if (room.info.isDefault()) object.erase("info");
+  if (room.parts.empty()) object.erase("parts");
   return json{{"put", object}}.dump() + '\n';
 }
 

@@ -76,7 +76,7 @@ TEST_CASE("every change is in the file before the call returns, an existing file
     auto file = StateFile::attach(path, emulator);
     REQUIRE(file.ok());
     CHECK(emulator.rooms().remove(88888888, "a") == RoomStore::RemoveResult::kRemoved);
-    CHECK(emulator.rooms().add({88888888, "c", "admin", "Live", "C", 3, {}, {}}) ==
+    CHECK(emulator.rooms().add({88888888, "c", "admin", "Live", "C", 3, {}, {}, {}}) ==
           RoomStore::AddResult::kAdded);
     // Read while the first emulator still runs: nothing is buffered.
     CHECK(roomIds(StateFile::read(path, emulator.config().apps).value()) ==
@@ -163,10 +163,10 @@ TEST_CASE("the log is compacted as it grows, and stays correct") {
   auto file = StateFile::attach(path, emulator);
   REQUIRE(file.ok());
   for (int i = 0; i < 3000; ++i) {
-    emulator.rooms().put({88888888, "churn", "admin", "Live", "churn", i, {}, {}});
+    emulator.rooms().put({88888888, "churn", "admin", "Live", "churn", i, {}, {}, {}});
     emulator.rooms().remove(88888888, "churn");
   }
-  emulator.rooms().put({88888888, "last", "admin", "Live", "last", 9, {}, {}});
+  emulator.rooms().put({88888888, "last", "admin", "Live", "last", 9, {}, {}, {}});
   // 6001 records were written; compaction keeps the file near the live state's size.
   CHECK(std::filesystem::file_size(path) < 1200 * 100);
   CHECK(roomIds(StateFile::read(path, emulator.config().apps).value()) ==

@@ -126,7 +126,7 @@ TEST_CASE("callback: a signed Live.CallbackAfterDestroyRoom with the documented 
   Receiver receiver;
   Fixture fixture;
   fixture.configure(receiver.url(), "xxxxyyyy");
-  fixture.server.emulator().rooms().put({kApp, "live-room", "admin", "Live", "Evening show", kNow - 60, {12, 3, 30, 2, 99}, {}});
+  fixture.server.emulator().rooms().put({kApp, "live-room", "admin", "Live", "Evening show", kNow - 60, {12, 3, 30, 2, 99}, {}, {}});
   REQUIRE(fixture.destroy("live-room").code() == 0);
   const auto got = receiver.waitFor(1);
   REQUIRE(got.size() == 1);
@@ -247,7 +247,7 @@ TEST_CASE("callback faults: skip, send_twice, stale_request_time, wrong_sign, de
   CHECK(got[0].body == got[1].body);
   CHECK(queryValue(got[0], "Sign") == queryValue(got[1], "Sign"));
 
-  fixture.server.emulator().rooms().put({kApp, "third", "admin", "Live", "", kNow, {}, {}});
+  fixture.server.emulator().rooms().put({kApp, "third", "admin", "Live", "", kNow, {}, {}, {}});
   fault({{"stale_request_time", true}});
   REQUIRE(fixture.destroy("third").code() == 0);
   got = receiver.waitFor(3);
@@ -255,7 +255,7 @@ TEST_CASE("callback faults: skip, send_twice, stale_request_time, wrong_sign, de
   CHECK(queryValue(got[2], "RequestTime") == std::to_string(kNow - 120));
   CHECK(queryValue(got[2], "Sign") == protocol::callbackSign("tok", kNow - 120));  // validly signed, stale
 
-  fixture.server.emulator().rooms().put({kApp, "fourth", "admin", "Live", "", kNow, {}, {}});
+  fixture.server.emulator().rooms().put({kApp, "fourth", "admin", "Live", "", kNow, {}, {}, {}});
   fault({{"wrong_sign", true}, {"delay_ms", 50}});
   const auto started = std::chrono::steady_clock::now();
   REQUIRE(fixture.destroy("fourth").code() == 0);

@@ -85,7 +85,9 @@ TEST_CASE("GET /__emulator/rooms lists an app's rooms, or all, unknown apps are 
                      {"type", "Live"}, {"name", "live-room"}, {"create_time", kNow},
                       {"statistic", {{"TotalViewers", 0}, {"TotalGiftsSent", 0}, {"TotalGiftCoins", 0},
                                      {"TotalUniqueGiftSenders", 0}, {"TotalLikesReceived", 0}, {"TotalMsgCount", 0}}},
-                     {"info", json::object()}});
+                     {"info", json::object()},
+                     {"parts", {{"admins", json::array()}, {"bans", json::array()}, {"metadata", json::array()},
+                                {"seats", json::array()}}}});
   CHECK(fixture.control("GET", "/__emulator/rooms").body["rooms"].size() == 3);
   CHECK(fixture.control("GET", "/__emulator/rooms?sdkappid=5").status == 404);
   const auto bad = fixture.control("GET", "/__emulator/rooms?sdkappid=abc");
@@ -481,8 +483,10 @@ TEST_CASE("reset returns every stateful part to its configured initial state") {
   // Every part the emulator registers is covered here; a new part fails this line until its state
   // is added below.
   CHECK(fixture.server.emulator().statefulParts() ==
-        std::vector<std::string>{"clock", "rate_limiter", "app_status", "rooms", "faults", "journal", "callbacks",
-                                 "callback_log"});
+        std::vector<std::string>{"clock", "rate_limiter", "app_status", "rooms", "accounts", "faults", "journal",
+                                 "callbacks", "callback_log"});
+  // accounts (as account_import would have made it):
+  fixture.server.emulator().accounts().put(kApp, "imported-then-reset", {});
   // callbacks (port 9 on loopback: nothing listens, the delivery fails, and is recorded):
   fixture.control("POST", "/__emulator/scenarios",
                   json{{"apps", {{{"sdkappid", kApp},
@@ -509,6 +513,7 @@ TEST_CASE("reset returns every stateful part to its configured initial state") {
   CHECK(fixture.control("GET", "/__emulator/apps").body["apps"][0]["callback"].is_null());
   CHECK(roomIds(fixture.control("GET", "/__emulator/rooms?sdkappid=88888888").body) ==
         std::set<std::string>{"live-room", "second-room"});
+  CHECK_FALSE(fixture.server.emulator().accounts().imported(kApp, "imported-then-reset"));
   CHECK(fixture.destroy("live-room").code() == 0);  // limiter forgot, no fault, room is back
   CHECK(fixture.destroy("live-room", 1400000000, "other-key").code() == 0);  // app active again
 }

@@ -32,7 +32,7 @@ domain::EmulatorConfig withRooms() {
   auto config = domain::embeddedDefaultConfig();
   for (int i = 0; i < 100; ++i) {
     domain::RoomConfig room;
-    room.room = domain::Room{88888888, "room-" + std::to_string(i), "admin", "Live", "", 0, {}, {}};
+    room.room = domain::Room{88888888, "room-" + std::to_string(i), "admin", "Live", "", 0, {}, {}, {}};
     config.rooms.push_back(room);
   }
   return config;

@@ -21,7 +21,7 @@ domain::EmulatorConfig manyRooms(int count) {
   config.rooms.clear();
   for (int i = 0; i < count; ++i) {
     domain::RoomConfig room;
-    room.room = domain::Room{88888888, "room-" + std::to_string(i), "admin", "Live", "", 0, {}, {}};
+    room.room = domain::Room{88888888, "room-" + std::to_string(i), "admin", "Live", "", 0, {}, {}, {}};
     config.rooms.push_back(room);
   }
   return config;

@@ -38,16 +38,18 @@ std::string_view toString(ResponseStyle style) {
 std::string serializeEnvelope(const Envelope& envelope, ResponseStyle style) {
   std::string body;
   body.reserve(96 + envelope.error_info.size() + envelope.extra_members.size());
-  if (style == ResponseStyle::k2024) {
+  if (style == ResponseStyle::k2024 || envelope.im) {
     body += R"({"ActionStatus":")";
     body += envelope.actionStatus();
     body += R"(","ErrorInfo":)";
     appendJsonString(body, envelope.error_info);
     body += R"(,"ErrorCode":)";
     body += std::to_string(envelope.error_code);
-    body += R"(,"RequestId":)";
-    appendJsonString(body, envelope.request_id);
-    if (envelope.extra_members_in_every_style && !envelope.extra_members.empty()) {
+    if (!envelope.im) {
+      body += R"(,"RequestId":)";
+      appendJsonString(body, envelope.request_id);
+    }
+    if ((envelope.im || envelope.extra_members_in_every_style) && !envelope.extra_members.empty()) {
       body += ',';
       body += envelope.extra_members;
     }

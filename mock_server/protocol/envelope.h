@@ -22,6 +22,9 @@ struct Envelope {
   // Sends extra_members in the 2024 style too: a command's data ("Response") is part of both
   // pages; only destroy_room's Statistic is new in the current one.
   bool extra_members_in_every_style = false;
+  // The IM commands' envelope (v4/im_open_login_svc/): ActionStatus, ErrorInfo, ErrorCode, then the
+  // data at the top level, in either style, and no RequestId (the IM pages show none).
+  bool im = false;
 
   bool ok() const { return error_code == 0; }
   std::string_view actionStatus() const { return ok() ? "OK" : "FAIL"; }

@@ -30,6 +30,16 @@ TEST_CASE("failure envelope escapes ErrorInfo and says FAIL") {
   CHECK(parsed.value().error_info == "RoomId \"x\" is\ttoo long");
 }
 
+TEST_CASE("the IM envelope: ActionStatus, ErrorInfo, ErrorCode, then the data at the top level, in both styles") {
+  Envelope envelope{0, "", "Id-0-O-Seq-1", R"("ResultItem":[])", true, true};
+  for (const auto style : {ResponseStyle::k2024, ResponseStyle::kCurrent}) {
+    CHECK(serializeEnvelope(envelope, style) == R"({"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0,"ResultItem":[]})");
+  }
+  envelope = Envelope{70402, "bad \"UserID\"", "Id-0-O-Seq-2", "", false, true};
+  CHECK(serializeEnvelope(envelope, ResponseStyle::kCurrent) ==
+        R"({"ActionStatus":"FAIL","ErrorInfo":"bad \"UserID\"","ErrorCode":70402})");
+}
+
 TEST_CASE("parseEnvelope accepts any field order and rejects contradictions") {
   CHECK(parseEnvelope(R"({"ErrorCode":0,"RequestId":"r","ActionStatus":"OK","ErrorInfo":""})").ok());
   CHECK_FALSE(parseEnvelope(R"({"ActionStatus":"OK","ErrorCode":100004})").ok());

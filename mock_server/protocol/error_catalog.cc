@@ -54,6 +54,16 @@ constexpr std::array kCatalog = {
                      "The RoomId is already in use, and the room belongs to the operator."},
     ErrorDescription{ErrorCode::kRoomCreatedTooOften, "room_created_too_often",
                      "The same RoomId was created twice within 1 second."},
+    ErrorDescription{ErrorCode::kNotAMember, "not_a_member", "The account is not a member of the room."},
+    ErrorDescription{ErrorCode::kTooManyAdmins, "too_many_admins", "A room has at most 5 admins."},
+    ErrorDescription{ErrorCode::kSeatsNotSupported, "seats_not_supported", "This room does not support seats."},
+    ErrorDescription{ErrorCode::kMetadataTooManyKeys, "metadata_too_many_keys",
+                     "A room's metadata has at most 10 keys."},
+    ErrorDescription{ErrorCode::kMetadataValueTooLong, "metadata_value_too_long",
+                     "A metadata value is at most 2 KB."},
+    ErrorDescription{ErrorCode::kMetadataTooLarge, "metadata_too_large", "A room's metadata is at most 16 KB in all."},
+    ErrorDescription{ErrorCode::kImInvalidParameter, "im_invalid_parameter",
+                     "Invalid parameter (IM account commands)."},
 };
 
 }  // namespace

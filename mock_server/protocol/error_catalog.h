@@ -37,6 +37,15 @@ enum class ErrorCode : std::int32_t {
   kRoomIdInUse = 100003,
   kRoomIdInUseByCaller = 100010,
   kRoomCreatedTooOften = 100012,
+  // The rest of the family (docs/room-family.md).
+  kNotAMember = 100005,          // the account is not in the room (the SDK error maps)
+  kTooManyAdmins = 100020,       // modify_admin: more than 5 admins
+  kSeatsNotSupported = 100211,   // a seat command on a room without seats
+  kMetadataTooManyKeys = 100500,
+  kMetadataValueTooLong = 100501,
+  kMetadataTooLarge = 100502,
+  // IM accounts (v4/im_open_login_svc/), from the IM REST pages.
+  kImInvalidParameter = 70402,   // a parameter is invalid (a UserID's length, a missing member)
 };
 
 struct ErrorDescription {

@@ -16,11 +16,13 @@
 namespace live::domain {
 
 class CallbackSettings;
+class AccountStore;
 
 // The state an API's operation may read and change.
 struct DomainState {
   RoomStore& rooms;
   CallbackSettings& callbacks;
+  AccountStore& accounts;
 };
 
 class Api {
@@ -33,6 +35,9 @@ class Api {
   // it in the journal, or refuses it for an app with strict_members (docs/destroy_room.md, "Body
   // members").
   virtual std::span<const std::string_view> bodyMembers() const = 0;
+  // True for the IM commands (v4/im_open_login_svc/), answered in the IM envelope: ActionStatus,
+  // ErrorInfo, ErrorCode and the data at the top level, no RequestId (docs/room-family.md).
+  virtual bool imEnvelope() const { return false; }
 
   // The API's own body rule (docs/destroy_room.md, row 19), after the shared rows 1-18 passed and
   // context.body holds parsed JSON. Fills what apply() needs.

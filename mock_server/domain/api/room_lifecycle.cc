@@ -9,6 +9,7 @@
 #include <charconv>
 #include <variant>
 
+#include "domain/api/command_rules.h"
 #include "domain/config.h"
 #include "domain/api/parse.h"
 #include "domain/rooms/room_info.h"
@@ -20,9 +21,7 @@ namespace {
 using protocol::ErrorCode;
 using ordered_json = nlohmann::ordered_json;
 
-std::optional<Outcome> invalid(std::string problem) {
-  return Outcome::reject(ErrorCode::kInvalidParameter, std::move(problem));
-}
+std::optional<Outcome> invalid(std::string problem) { return invalidParameter(std::move(problem)); }
 
 // Row 19 of the commands whose body is {"RoomInfo":{"RoomId":"...", ...}}: RoomInfo, its RoomId, and
 // its other members by the RoomInfo table for `use`.
@@ -61,20 +60,6 @@ void applyCheckedRoomInfo(const CallContext& context, RoomInfoUse use, Room& roo
   applyRoomInfo(*context.room_info, use, "RoomInfo", room, given, &passed_over);
 }
 
-Outcome roomNotFound(const CallContext& context) {
-  return Outcome::reject(ErrorCode::kRoomNotFound,
-                         fmt::format("room \"{}\" does not exist in app {} (never created, or already destroyed)",
-                                     context.room_id, context.sdkappid));
-}
-
-// A success whose "Response" is `response`, sent in both response styles.
-Outcome successWith(const ordered_json& response) {
-  Outcome success = Outcome::success();
-  success.extra_members = "\"Response\":" + response.dump();
-  success.extra_members_in_every_style = true;
-  return success;
-}
-
 }  // namespace
 
 std::optional<Outcome> checkRoomIdBody(CallContext& context) {
@@ -111,6 +96,8 @@ Outcome CreateRoomApi::apply(const CallContext& context, DomainState& state) con
   const Instant at = context.decided_at.value_or(context.now);
   room.create_time = unixSeconds(at);
   applyCheckedRoomInfo(context, RoomInfoUse::kCreate, room);
+  // Row 19a (chosen): an app with require_imported_accounts takes only imported owners.
+  if (auto refusal = requireImported(context, state, "RoomInfo.Owner_Account", room.owner)) return *refusal;
 
   Room existing;
   switch (state.rooms.create(room, at, kRepeatWindow, &existing)) {

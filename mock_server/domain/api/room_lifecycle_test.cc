@@ -7,6 +7,7 @@
 #include "domain/config.h"
 #include "domain/emulator.h"
 #include "domain/rooms/room_info.h"
+#include "domain/test_calls.h"
 
 using namespace live::domain;
 using json = nlohmann::json;
@@ -41,19 +42,7 @@ struct Fixture {
     return json::parse(raw(api, body, identifier));
   }
   std::string raw(const std::string& api, const json& body, const std::string& identifier = "admin") {
-    const auto usersig = live::protocol::generateUserSig(
-        {88888888, "emulator-secret-key", identifier, kNow, 86400, std::nullopt});
-    const auto answer = emulator.handle(ApiCall{"POST",
-                                                "/v4/live_engine_http_srv/" + api,
-                                                {{"sdkappid", "88888888"},
-                                                 {"identifier", identifier},
-                                                 {"usersig", usersig},
-                                                 {"random", "1"},
-                                                 {"contenttype", "json"}},
-                                                body.dump(),
-                                                "127.0.0.1:1",
-                                                "application/json"});
-    return answer.body;
+    return signedCall(emulator, "/v4/live_engine_http_srv/" + api, body.dump(), identifier, kNow).body;
   }
   json create(const json& room_info, const std::string& identifier = "admin") {
     return call("create_room", {{"RoomInfo", room_info}}, identifier);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,6 +56,12 @@ struct App {
   // Chosen: off, so a body member that a command does not document is ignored and journaled, as
   // production does; on, it is refused with 100002 (docs/destroy_room.md, "Body members").
   bool strict_members = false;
+  // Chosen: off. On, room owners, robots and admins must be accounts imported through
+  // v4/im_open_login_svc/ (docs/room-family.md, "IM accounts"), as the vendor's pages say of
+  // production.
+  bool require_imported_accounts = false;
+  // The IM accounts the app starts with (and returns to on reset).
+  std::vector<std::string> imported_accounts;
 
   bool isRootAdmin(std::string_view identifier) const { return identifier == root_admin; }
   bool isAdmin(std::string_view identifier) const {
@@ -114,6 +121,28 @@ struct RoomInfo {
   bool isDefault() const { return *this == RoomInfo{}; }
 };
 
+// One seat of a room that has seats (docs/room-family.md, "Seats").
+struct Seat {
+  std::string member;            // Member_Account on the seat; empty when free
+  bool taken_disabled = false;   // IsTakenDisabled (lock_seat's ForbidTaken)
+  bool video_disabled = false;   // IsVideoDisabled (ForbidVideo)
+  bool audio_disabled = false;   // IsAudioDisabled (ForbidAudio)
+
+  bool operator==(const Seat&) const = default;
+};
+
+// What the family's commands keep in a room besides RoomInfo and the counters
+// (docs/room-family.md). Members and robots are the room's occupancy (RoomStore::Occupancy).
+struct RoomParts {
+  std::vector<std::string> admins;                            // modify_admin; at most 5, in the order added
+  std::map<std::string, std::int64_t, std::less<>> bans;      // member -> banned until (Unix seconds)
+  std::vector<std::pair<std::string, std::string>> metadata;  // Key, Value, in the order first set
+  std::vector<Seat> seats;                                    // empty until a seat command first uses them
+
+  bool operator==(const RoomParts&) const = default;
+  bool empty() const { return admins.empty() && bans.empty() && metadata.empty() && seats.empty(); }
+};
+
 struct Room {
   SdkAppId sdkappid = 0;
   std::string room_id;
@@ -123,6 +152,7 @@ struct Room {
   std::int64_t create_time = 0;  // Unix seconds
   RoomStatistic statistic;
   RoomInfo info;
+  RoomParts parts;
 
   bool operator==(const Room&) const = default;
 };

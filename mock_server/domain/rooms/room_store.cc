@@ -21,7 +21,8 @@ RoomStore::Record RoomStore::toRecord(const Room& room) {
   return Record{room.owner, room.type, room.name == room.room_id ? std::string() : room.name,
                 room.create_time,
                 room.statistic.isZero() ? nullptr : std::make_unique<RoomStatistic>(room.statistic),
-                nullptr, room.info.isDefault() ? nullptr : std::make_unique<RoomInfo>(room.info)};
+                nullptr, room.info.isDefault() ? nullptr : std::make_unique<RoomInfo>(room.info),
+                room.parts.empty() ? nullptr : std::make_unique<RoomParts>(room.parts)};
 }
 
 Room RoomStore::toRoom(SdkAppId sdkappid, const std::string& room_id, const Record& record) {
@@ -32,7 +33,8 @@ Room RoomStore::toRoom(SdkAppId sdkappid, const std::string& room_id, const Reco
               record.name.empty() ? room_id : record.name,
               record.create_time,
               record.statistic ? *record.statistic : RoomStatistic{},
-              record.info ? *record.info : RoomInfo{}};
+              record.info ? *record.info : RoomInfo{},
+              record.parts ? *record.parts : RoomParts{}};
 }
 
 RoomStore::Shard* RoomStore::shardFor(SdkAppId sdkappid) const {
@@ -244,37 +246,88 @@ std::optional<RoomStore::OccupancyView> RoomStore::changeMembers(SdkAppId sdkapp
   const auto it = shard->rooms.find(room_id);
   if (it == shard->rooms.end()) return std::nullopt;
   Record& record = it->second;
+  Room room = toRoom(sdkappid, it->first, record);
+  const Room before = room;
+  applyMemberEvents(record, room, events, now);
+  const bool changed = room != before;
+  if (changed) {
+    if (log_ != nullptr) log_->recordPut(room);
+    auto occupancy = std::move(record.occupancy);
+    record = toRecord(room);
+    record.occupancy = std::move(occupancy);
+  }
+  OccupancyView view{room, *record.occupancy, dissolutionOf(*record.occupancy, shard->rules)};
+  lock.unlock();
+  if (view.dissolves) schedule(view.dissolves->at, sdkappid, room_id);
+  if (changed) compactIfWanted();
+  return view;
+}
+
+std::uint64_t RoomStore::applyMemberEvents(Record& record, Room& room, const MemberEvents& events, Instant now) {
   if (!record.occupancy) record.occupancy = std::make_unique<Occupancy>();
   Occupancy& occupancy = *record.occupancy;
+  const std::int64_t seconds = unixSeconds(now);
   std::uint64_t entries = 0;
   for (const auto& [member, robot] : events.enter) {
-    if (!occupancy.members.emplace(member, robot).second) continue;  // already inside
+    // A banned member cannot enter until the ban ends (docs/room-family.md, "Bans").
+    if (const auto ban = room.parts.bans.find(member); ban != room.parts.bans.end() && ban->second > seconds) continue;
+    const auto [inside, entered] = occupancy.members.emplace(member, robot);
+    if (!entered) {  // already inside; add_robot makes a member a robot
+      inside->second = inside->second || robot;
+      continue;
+    }
     ++entries;
     occupancy.had_members = true;
     occupancy.empty_since.reset();
-    if (member == record.owner) occupancy.owner_left_at.reset();
+    if (member == room.owner) occupancy.owner_left_at.reset();
   }
   for (const auto& member : events.leave) {
     if (occupancy.members.erase(member) == 0) continue;
-    if (member == record.owner) occupancy.owner_left_at = now;
+    for (auto& seat : room.parts.seats) {
+      if (seat.member == member) seat.member.clear();
+    }
+    if (member == room.owner) occupancy.owner_left_at = now;
     if (occupancy.members.empty()) occupancy.empty_since = now;
   }
   if (events.owner_heartbeat_lost) {
     occupancy.owner_heartbeat_lost_at =
         *events.owner_heartbeat_lost ? std::optional<Instant>(now) : std::nullopt;
   }
+  // TotalViewers counts room entries: one user entering N times counts N.
+  room.statistic.total_viewers += entries;
+  return entries;
+}
+
+RoomStore::ModifyResult RoomStore::modifyRoom(SdkAppId sdkappid, std::string_view room_id, Instant now,
+                                              const RoomChange& change, OccupancyView* after) {
+  Shard* shard = shardFor(sdkappid);
+  if (shard == nullptr) return ModifyResult::kUnknownApp;
+  std::unique_lock lock(shard->mutex);
+  const auto it = shard->rooms.find(room_id);
+  if (it == shard->rooms.end()) return ModifyResult::kAbsent;
+  Record& record = it->second;
   Room room = toRoom(sdkappid, it->first, record);
-  if (entries > 0) {
-    // TotalViewers counts room entries: one user entering N times counts N.
-    room.statistic.total_viewers += entries;
-    if (log_ != nullptr) log_->recordPut(room);
-    record.statistic = std::make_unique<RoomStatistic>(room.statistic);
+  MemberEvents events;
+  {
+    static const Occupancy kNobody;
+    if (!change(room, record.occupancy ? *record.occupancy : kNobody, events)) return ModifyResult::kRefused;
   }
-  OccupancyView view{room, occupancy, dissolutionOf(occupancy, shard->rules)};
+  room.sdkappid = sdkappid;
+  room.room_id = it->first;
+  // The record is replaced only after the log has the room: a change that is not durable is not made.
+  Record changed = toRecord(room);
+  changed.occupancy = record.occupancy ? std::make_unique<Occupancy>(*record.occupancy) : nullptr;
+  applyMemberEvents(changed, room, events, now);
+  changed.statistic = room.statistic.isZero() ? nullptr : std::make_unique<RoomStatistic>(room.statistic);
+  changed.parts = room.parts.empty() ? nullptr : std::make_unique<RoomParts>(room.parts);
+  if (log_ != nullptr) log_->recordPut(room);
+  record = std::move(changed);
+  OccupancyView view{room, *record.occupancy, dissolutionOf(*record.occupancy, shard->rules)};
   lock.unlock();
   if (view.dissolves) schedule(view.dissolves->at, sdkappid, room_id);
-  if (entries > 0) compactIfWanted();
-  return view;
+  compactIfWanted();
+  if (after != nullptr) *after = std::move(view);
+  return ModifyResult::kChanged;
 }
 
 std::optional<RoomStore::OccupancyView> RoomStore::occupancy(SdkAppId sdkappid,

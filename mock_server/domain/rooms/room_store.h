@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -98,6 +99,16 @@ class RoomStore final : public Resettable {
                                              const MemberEvents& events, Instant now);
   std::optional<OccupancyView> occupancy(SdkAppId sdkappid, std::string_view room_id) const;
 
+  // The family's commands (docs/room-family.md): `change(room, occupancy, events)` runs under the
+  // app's lock with the room, its parts included, and its occupancy as they are. It returns false
+  // to refuse (nothing changes), or changes the room and fills `events` with members who enter or
+  // leave (robots added or removed, banned members), applied at `now` as changeMembers applies
+  // them. The room is recorded before the change takes effect. On kChanged, `after` (when given)
+  // holds the room and its occupancy afterwards.
+  using RoomChange = std::function<bool(Room&, const Occupancy&, MemberEvents&)>;
+  ModifyResult modifyRoom(SdkAppId sdkappid, std::string_view room_id, Instant now, const RoomChange& change,
+                          OccupancyView* after = nullptr);
+
   // The app's auto-dissolve rules in force (configured, or set by a scenario until reset).
   std::optional<AutoDissolveRules> rules(SdkAppId sdkappid) const;
   void setRules(SdkAppId sdkappid, const AutoDissolveRules& rules);
@@ -149,7 +160,12 @@ class RoomStore final : public Resettable {
     std::unique_ptr<RoomStatistic> statistic;
     std::unique_ptr<Occupancy> occupancy;  // null until a member enters
     std::unique_ptr<RoomInfo> info;        // null while every member has its default
+    std::unique_ptr<RoomParts> parts;      // null while the room has no admin, ban, metadata or seat
   };
+  // Applies member events to a record at `now` (entries of banned members are skipped; a member who
+  // leaves leaves any seat too); `room` is the record's room and receives the changes. Returns how
+  // many entered. The shard's lock is held.
+  static std::uint64_t applyMemberEvents(Record& record, Room& room, const MemberEvents& events, Instant now);
   struct Shard {
     mutable std::mutex mutex;
     std::unordered_map<std::string, Record, StringHash, std::equal_to<>> rooms;  // guarded by mutex

@@ -10,29 +10,29 @@ using namespace live::domain;
 namespace {
 
 std::vector<App> twoApps() {
-  return {App{1, "k1", "administrator", {"admin"}, AppStatus::kActive, {}, {}},
-          App{2, "k2", "administrator", {"admin"}, AppStatus::kActive, {}, {}}};
+  return {App{1, "k1", "administrator", {"admin"}, AppStatus::kActive, {}, {}, false, false, {}},
+          App{2, "k2", "administrator", {"admin"}, AppStatus::kActive, {}, {}, false, false, {}}};
 }
 
 }  // namespace
 
 TEST_CASE("rooms are per app, and reset returns to the initial rooms") {
   ResetRegistry registry;
-  RoomStore store(registry, twoApps(), {Room{1, "r", "admin", "Live", "r", 5, {}, {}}});
-  CHECK(store.add(Room{2, "r", "admin", "Live", "Other", 6, {}, {}}) == RoomStore::AddResult::kAdded);
-  CHECK(store.add(Room{2, "r", "admin", "Live", "r", 6, {}, {}}) == RoomStore::AddResult::kAlreadyExists);
-  CHECK(store.add(Room{3, "r", "admin", "Live", "r", 6, {}, {}}) == RoomStore::AddResult::kUnknownApp);
+  RoomStore store(registry, twoApps(), {Room{1, "r", "admin", "Live", "r", 5, {}, {}, {}}});
+  CHECK(store.add(Room{2, "r", "admin", "Live", "Other", 6, {}, {}, {}}) == RoomStore::AddResult::kAdded);
+  CHECK(store.add(Room{2, "r", "admin", "Live", "r", 6, {}, {}, {}}) == RoomStore::AddResult::kAlreadyExists);
+  CHECK(store.add(Room{3, "r", "admin", "Live", "r", 6, {}, {}, {}}) == RoomStore::AddResult::kUnknownApp);
   CHECK(store.list(2)->at(0).name == "Other");
   CHECK(store.remove(1, "r") == RoomStore::RemoveResult::kRemoved);
   CHECK(store.remove(1, "r") == RoomStore::RemoveResult::kAbsent);
   CHECK(store.size() == 1);
   store.reset();
-  CHECK(store.all() == std::vector<Room>{Room{1, "r", "admin", "Live", "r", 5, {}, {}}});
+  CHECK(store.all() == std::vector<Room>{Room{1, "r", "admin", "Live", "r", 5, {}, {}, {}}});
 }
 
 TEST_CASE("removeIf leaves the room when refused") {
   ResetRegistry registry;
-  RoomStore store(registry, twoApps(), {Room{1, "r", "admin", "Live", "r", 5, {}, {}}});
+  RoomStore store(registry, twoApps(), {Room{1, "r", "admin", "Live", "r", 5, {}, {}, {}}});
   CHECK(store.removeIf(1, "r", [](const Room&) { return false; }) ==
         RoomStore::RemoveResult::kRefused);
   CHECK(store.size() == 1);
@@ -40,7 +40,7 @@ TEST_CASE("removeIf leaves the room when refused") {
 
 TEST_CASE("many threads destroying the same rooms see exactly one success per room") {
   std::vector<Room> rooms;
-  for (int i = 0; i < 200; ++i) rooms.push_back(Room{1, "room-" + std::to_string(i), "admin", "Live", "", 0, {}, {}});
+  for (int i = 0; i < 200; ++i) rooms.push_back(Room{1, "room-" + std::to_string(i), "admin", "Live", "", 0, {}, {}, {}});
   ResetRegistry registry;
   RoomStore store(registry, twoApps(), rooms);
   std::vector<std::atomic<int>> successes(rooms.size());
