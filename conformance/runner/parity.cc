@@ -29,9 +29,15 @@ using ordered_json = nlohmann::ordered_json;
 // Codes whose cases need the fixtures' own state: an app's status (row 10), the limiter (row 17),
 // rooms and owners (rows 21-22).
 const std::set<std::int64_t> kStatefulCodes = {0, 60007, 60016, 60020, 100006};
-const std::set<std::string> kNeverSentPaths = {protocol::kCreateRoomPath, protocol::kUpdateRoomInfoPath,
-                                               protocol::kSetCallbackPath, protocol::kUpdateCallbackPath,
-                                               protocol::kSetCallbackTokenPath};
+// The commands that create or change something; of the family, only the reads are sent.
+const std::set<std::string> kNeverSentPaths = {
+    protocol::kCreateRoomPath,        protocol::kUpdateRoomInfoPath,     protocol::kSetCallbackPath,
+    protocol::kUpdateCallbackPath,    protocol::kSetCallbackTokenPath,   protocol::kSetRoomMetadataPath,
+    protocol::kDelRoomMetadataPath,   protocol::kAddRobotPath,           protocol::kDelRobotPath,
+    protocol::kModifyAdminPath,       protocol::kBanMemberPath,          protocol::kUnbanMemberPath,
+    protocol::kPickUserOnSeatPath,    protocol::kKickUserOffSeatPath,    protocol::kLockSeatPath,
+    protocol::kMoveUserToSeatPath,    protocol::kSwitchSeatPath,         protocol::kAccountImportPath,
+    protocol::kMultiaccountImportPath, protocol::kAccountDeletePath};
 
 std::string typeName(const json& value) {
   if (value.is_number_integer()) return "integer";

@@ -174,14 +174,25 @@ def rate_limiter_accuracy(emulator_path, usersig, offered_per_second=1000, secon
     return {"offered": offered, "elapsed": elapsed, "admitted": len(admitted), "worst_window": worst}
 
 
-def rss_with_rooms(emulator_path, rooms=1_000_000, batch=10_000):
+def rss_with_rooms(emulator_path, rooms=1_000_000, batch=10_000, family=False):
+    """RSS idle and holding `rooms` rooms; with `family`, each room also has a metadata key and an
+    admin (its parts) and one member in it (its occupancy), as the rest of the family leaves it."""
     server = Server("live-emulator", [emulator_path, "--port", "0", "--log-format", "none"])
     idle = rss_kib(server.process.pid)
     for first in range(0, rooms, batch):
-        payload = {"rooms": [{"sdkappid": 88888888, "room_id": f"bench-room-{n:07d}", "owner": "admin",
-                              "create_time": 1700000000} for n in range(first, min(first + batch, rooms))]}
-        status, _ = control(server.port, "POST", "/__emulator/rooms", payload)
-        assert status == 201, status
+        numbers = range(first, min(first + batch, rooms))
+        room = lambda n: {"sdkappid": 88888888, "room_id": f"bench-room-{n:07d}", "owner": "admin",
+                          "create_time": 1700000000}
+        if family:
+            payload = {"rooms": [{**room(n), "parts": {"metadata": [{"Key": "topic", "Value": "music"}],
+                                                       "admins": ["moderator"]}} for n in numbers],
+                       "members": [{"sdkappid": 88888888, "room_id": f"bench-room-{n:07d}", "enter": [f"viewer-{n}"]}
+                                   for n in numbers]}
+            status, _ = control(server.port, "POST", "/__emulator/scenarios", payload)
+            assert status == 200, status
+        else:
+            status, _ = control(server.port, "POST", "/__emulator/rooms", {"rooms": [room(n) for n in numbers]})
+            assert status == 201, status
     loaded = rss_kib(server.process.pid)
     server.stop()
     return idle, loaded
@@ -513,7 +524,7 @@ def main():
     parser.add_argument("--wiremock-jar", required=True)
     parser.add_argument("--seconds", type=int, default=4, help="wrk duration per measurement")
     parser.add_argument("--rounds", type=int, default=3, help="alternated rounds per connection count")
-    parser.add_argument("--only", choices=["abuse", "log", "journal", "callback", "dashboard", "soak"],
+    parser.add_argument("--only", choices=["abuse", "log", "journal", "callback", "dashboard", "soak", "rooms"],
                         help="run one measurement only")
     parser.add_argument("--soak-minutes", type=float, default=5, help="how long --only soak runs")
     args = parser.parse_args()
@@ -563,6 +574,14 @@ def main():
         print(f"{'PASS' if ratio >= 0.97 else 'MISS'}  the default request log costs at most 3% at 8 connections")
         return 0
 
+    if args.only == "rooms":
+        # The rooms alone, then each with a metadata key, an admin and a member: the family's parts
+        # must stay within twice the plain figure (docs/performance.md).
+        _, plain = rss_with_rooms(emulator)
+        _, family = rss_with_rooms(emulator, batch=2_000, family=True)  # a control body is at most 1 MiB
+        print(f"RSS holding 1,000,000 rooms: {plain / 1024:.1f} MiB; each with a metadata key, an admin and a "
+              f"member: {family / 1024:.1f} MiB ({family / plain:.2f} x)")
+        sys.exit(0 if family <= 2 * plain else 1)
     if args.only == "abuse":
         worst = abuse()
         print(f"{'PASS' if worst <= 100 else 'MISS'}  every call answered within 100 ms under abuse")

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -42,6 +43,18 @@ std::string putLine(const Room& room) {
   return json{{"put", object}}.dump() + '\n';
 }
 
+json accountJson(SdkAppId sdkappid, const std::string& user_id, const ImAccount& account) {
+  return json{{"sdkappid", sdkappid}, {"UserID", user_id}, {"Nick", account.nick}, {"FaceUrl", account.face_url}};
+}
+
+std::string accountsLine(const AccountStore::AllAccounts& accounts) {
+  json list = json::array();
+  for (const auto& [sdkappid, app_accounts] : accounts) {
+    for (const auto& [user_id, account] : app_accounts) list.push_back(accountJson(sdkappid, user_id, account));
+  }
+  return json{{"accounts", std::move(list)}}.dump() + '\n';
+}
+
 std::string errorText(int error) { return std::strerror(error); }
 
 // Writes all of `data`, or fails with errno set.
@@ -57,14 +70,36 @@ bool writeAll(int fd, std::string_view data) {
   return true;
 }
 
-// One record line, applied to `rooms`; a failure message without the file and line.
+// {"sdkappid":N,"UserID":"...",...} of a configured app: the app and the account, or the problem.
+std::optional<std::string> readAccount(const json& value, std::string_view what, const std::vector<App>& apps,
+                                       SdkAppId& sdkappid, std::string& user_id, ImAccount& account) {
+  const auto app = value.is_object() && value.contains("sdkappid") ? nonNegativeInteger(value["sdkappid"]) : std::nullopt;
+  if (!app || *app > std::numeric_limits<SdkAppId>::max()) {
+    return fmt::format("{}.sdkappid: expected an integer in 0..4294967295", what);
+  }
+  sdkappid = static_cast<SdkAppId>(*app);
+  if (std::none_of(apps.begin(), apps.end(), [&](const App& known) { return known.sdkappid == sdkappid; })) {
+    return fmt::format("{}.sdkappid: no app {} is configured", what, sdkappid);
+  }
+  const auto id = value.find("UserID");
+  if (id == value.end() || !id->is_string() || id->get_ref<const std::string&>().empty()) {
+    return fmt::format("{}.UserID: expected a non-empty string", what);
+  }
+  user_id = id->get<std::string>();
+  account.nick = value.value("Nick", std::string());
+  account.face_url = value.value("FaceUrl", std::string());
+  return std::nullopt;
+}
+
+// One record line, applied to `state`; a failure message without the file and line.
 std::optional<std::string> applyRecord(const std::string& line, const std::vector<App>& apps,
-                                       std::map<std::pair<SdkAppId, std::string>, Room>& rooms) {
+                                       std::map<std::pair<SdkAppId, std::string>, Room>& rooms,
+                                       AccountStore::AllAccounts& accounts) {
   const auto parsed = protocol::parseUntrustedJson(line);
   if (!parsed) return "the record is " + parsed.error();
   const json& record = parsed.value();
   if (!record.is_object() || record.size() != 1) {
-    return "expected an object with one key, \"put\" or \"remove\"";
+    return "expected an object with one key: \"put\", \"remove\", \"account_put\", \"account_remove\" or \"accounts\"";
   }
   if (const auto put = record.find("put"); put != record.end()) {
     auto room = parseRoom(*put, "put", apps);
@@ -86,7 +121,36 @@ std::optional<std::string> applyRecord(const std::string& line, const std::vecto
     rooms.erase({static_cast<SdkAppId>(*sdkappid), room_id->get<std::string>()});
     return std::nullopt;
   }
-  return "expected an object with one key, \"put\" or \"remove\"";
+  if (const auto put = record.find("account_put"); put != record.end()) {
+    SdkAppId sdkappid = 0;
+    std::string user_id;
+    ImAccount account;
+    if (auto problem = readAccount(*put, "account_put", apps, sdkappid, user_id, account)) return problem;
+    accounts[sdkappid].insert_or_assign(user_id, account);
+    return std::nullopt;
+  }
+  if (const auto remove = record.find("account_remove"); remove != record.end()) {
+    SdkAppId sdkappid = 0;
+    std::string user_id;
+    ImAccount unused;
+    if (auto problem = readAccount(*remove, "account_remove", apps, sdkappid, user_id, unused)) return problem;
+    accounts[sdkappid].erase(user_id);
+    return std::nullopt;
+  }
+  if (const auto all = record.find("accounts"); all != record.end()) {
+    if (!all->is_array()) return "accounts: expected an array";
+    AccountStore::AllAccounts replaced;
+    for (const auto& entry : *all) {
+      SdkAppId sdkappid = 0;
+      std::string user_id;
+      ImAccount account;
+      if (auto problem = readAccount(entry, "accounts[]", apps, sdkappid, user_id, account)) return problem;
+      replaced[sdkappid].insert_or_assign(user_id, account);
+    }
+    accounts = std::move(replaced);
+    return std::nullopt;
+  }
+  return "expected an object with one key: \"put\", \"remove\", \"account_put\", \"account_remove\" or \"accounts\"";
 }
 
 }  // namespace
@@ -97,6 +161,13 @@ StateFile::~StateFile() {
 
 Result<std::vector<Room>> StateFile::read(const std::string& path, const std::vector<App>& apps,
                                           std::vector<std::string>* notes) {
+  auto state = readState(path, apps, notes);
+  if (!state) return Failure{state.error()};
+  return std::move(state).value().rooms;
+}
+
+Result<StateFile::State> StateFile::readState(const std::string& path, const std::vector<App>& apps,
+                                              std::vector<std::string>* notes) {
   std::error_code status_error;
   if (!std::filesystem::is_regular_file(path, status_error)) {
     return Failure{fmt::format("{}: the state file cannot be read ({})", path,
@@ -114,6 +185,7 @@ Result<std::vector<Room>> StateFile::read(const std::string& path, const std::ve
                                path)};
   }
   std::map<std::pair<SdkAppId, std::string>, Room> rooms;
+  AccountStore::AllAccounts accounts;
   std::size_t line_number = 0;
   std::size_t start = 0;
   while (start < content.size()) {
@@ -145,16 +217,17 @@ Result<std::vector<Room>> StateFile::read(const std::string& path, const std::ve
       }
       continue;
     }
-    if (auto problem = applyRecord(line, apps, rooms)) {
+    if (auto problem = applyRecord(line, apps, rooms, accounts)) {
       return Failure{fmt::format("{}:{}: the state file is corrupt: {}", path, line_number, *problem)};
     }
   }
   if (line_number == 1 && start == 0) {
     return Failure{fmt::format("{}:1: not a live-emulator state file (its header is incomplete)", path)};
   }
-  std::vector<Room> result;
-  result.reserve(rooms.size());
-  for (auto& [key, room] : rooms) result.push_back(std::move(room));
+  State result;
+  result.rooms.reserve(rooms.size());
+  for (auto& [key, room] : rooms) result.rooms.push_back(std::move(room));
+  result.accounts = std::move(accounts);
   return result;
 }
 
@@ -166,20 +239,23 @@ Result<std::unique_ptr<StateFile>> StateFile::attach(const std::string& path, Em
   if (error) return Failure{fmt::format("{}: the state file cannot be read ({})", path, error.message())};
   std::vector<Room> rooms;
   if (exists) {
-    auto loaded = read(path, emulator.config().apps, notes);
+    auto loaded = readState(path, emulator.config().apps, notes);
     if (!loaded) return Failure{loaded.error()};
-    rooms = std::move(loaded).value();
+    rooms = std::move(loaded.value().rooms);
     emulator.rooms().replaceAll(rooms);
+    emulator.accounts().replaceAll(loaded.value().accounts);
   } else {
     rooms = emulator.rooms().all();
   }
   try {
     std::lock_guard lock(file->mutex_);
+    file->accounts_ = emulator.accounts().all();
     file->rewrite(rooms);
   } catch (const StateFileError& failure) {
     return Failure{failure.what()};
   }
   emulator.rooms().attach(file.get());
+  emulator.accounts().attach(file.get());
   return file;
 }
 
@@ -199,6 +275,9 @@ void StateFile::rewrite(const std::vector<Room>& rooms) {
       written = written && writeAll(fd, buffer);
       buffer.clear();
     }
+  }
+  if (std::any_of(accounts_.begin(), accounts_.end(), [](const auto& app) { return !app.second.empty(); })) {
+    buffer += accountsLine(accounts_);
   }
   written = written && writeAll(fd, buffer) && ::fsync(fd) == 0;
   const int write_error = errno;
@@ -226,6 +305,10 @@ void StateFile::rewrite(const std::vector<Room>& rooms) {
 
 void StateFile::append(const std::string& line) {
   std::lock_guard lock(mutex_);
+  appendLocked(line);
+}
+
+void StateFile::appendLocked(const std::string& line) {
   if (fd_ < 0) {
     throw StateFileError(fmt::format("state file {}: not writable after an earlier failure", path_));
   }
@@ -253,6 +336,26 @@ void StateFile::recordRemove(SdkAppId sdkappid, std::string_view room_id) {
 void StateFile::recordReplaceAll(const std::vector<Room>& rooms) {
   std::lock_guard lock(mutex_);
   rewrite(rooms);
+}
+
+void StateFile::recordAccountPut(SdkAppId sdkappid, const std::string& user_id, const ImAccount& account) {
+  std::lock_guard lock(mutex_);  // the record and the copy for rewrites change together
+  appendLocked(json{{"account_put", accountJson(sdkappid, user_id, account)}}.dump() + '\n');
+  accounts_[sdkappid].insert_or_assign(user_id, account);
+}
+
+void StateFile::recordAccountRemove(SdkAppId sdkappid, std::string_view user_id) {
+  std::lock_guard lock(mutex_);
+  appendLocked(json{{"account_remove", {{"sdkappid", sdkappid}, {"UserID", user_id}}}}.dump() + '\n');
+  if (const auto app = accounts_.find(sdkappid); app != accounts_.end()) {
+    if (const auto it = app->second.find(user_id); it != app->second.end()) app->second.erase(it);
+  }
+}
+
+void StateFile::recordAccountsReplaced(const AccountStore::AllAccounts& accounts) {
+  std::lock_guard lock(mutex_);
+  appendLocked(accountsLine(accounts));
+  accounts_ = accounts;
 }
 
 bool StateFile::wantsCompaction() const {

@@ -230,3 +230,44 @@ TEST_CASE("a room made by create_room is in the file, with its RoomInfo, and sur
   CHECK(made->info.cover_url == "https://c");
   CHECK(made->info.category == std::vector<std::int64_t>{7});
 }
+
+TEST_CASE("IM accounts and a room's parts survive a restart, and a reset's accounts too") {
+  const auto path = tempPath("accounts.state");
+  {
+    Emulator emulator(twoRooms(), frozen());
+    auto file = StateFile::attach(path, emulator);
+    REQUIRE(file.ok());
+    emulator.accounts().put(88888888, "alice", {"Alice", "https://face"});
+    emulator.accounts().put(88888888, "bob", {});
+    REQUIRE(emulator.accounts().remove(88888888, "bob"));
+    Room room = *emulator.rooms().find(88888888, emulator.rooms().list(88888888)->front().room_id);
+    room.parts.admins = {"a1"};
+    room.parts.metadata = {{"topic", "music"}};
+    room.parts.bans["troll"] = kNow + 60;
+    REQUIRE(emulator.rooms().put(room));
+  }
+  const std::string text = contents(path);
+  CHECK(text.find(R"({"account_put":{"FaceUrl":"https://face","Nick":"Alice","UserID":"alice","sdkappid":88888888}})") !=
+        std::string::npos);
+  CHECK(text.find(R"({"account_remove":{"UserID":"bob","sdkappid":88888888}})") != std::string::npos);
+  {
+    Emulator restarted(twoRooms(), frozen());
+    auto file = StateFile::attach(path, restarted);
+    REQUIRE(file.ok());
+    CHECK(restarted.accounts().list(88888888) == AccountStore::Accounts{{"alice", ImAccount{"Alice", "https://face"}}});
+    const auto rooms = restarted.rooms().list(88888888).value();
+    CHECK(rooms.front().parts.admins == std::vector<std::string>{"a1"});
+    CHECK(rooms.front().parts.bans.at("troll") == kNow + 60);
+    restarted.reset();  // the configured accounts (none) are what the file keeps from now on
+  }
+  Emulator again(twoRooms(), frozen());
+  auto file = StateFile::attach(path, again);
+  REQUIRE(file.ok());
+  CHECK(again.accounts().list(88888888).empty());
+  // A record that names an app the config does not have is corruption, named with its line.
+  std::ofstream(path, std::ios::app) << R"({"account_put":{"sdkappid":5,"UserID":"x"}})" << '\n';
+  Emulator corrupt(twoRooms(), frozen());
+  const auto refused = StateFile::attach(path, corrupt);
+  REQUIRE_FALSE(refused.ok());
+  CHECK_THAT(refused.error(), Catch::Contains("account_put.sdkappid: no app 5 is configured"));
+}

@@ -309,8 +309,19 @@ std::vector<ControlRoute> installControlApi(httplib::Server& http_server, domain
     const auto at = [](const std::optional<domain::Instant>& instant) {
       return instant ? json(domain::unixSecondsFractional(*instant)) : json(nullptr);
     };
+    // Who sits where (the room's parts write only the seats' locks).
+    json seats = json::array();
+    for (std::size_t i = 0; i < view.room.parts.seats.size(); ++i) {
+      const auto& seat = view.room.parts.seats[i];
+      seats.push_back({{"Index", i},
+                       {"Member_Account", seat.member},
+                       {"IsTakenDisabled", seat.taken_disabled},
+                       {"IsVideoDisabled", seat.video_disabled},
+                       {"IsAudioDisabled", seat.audio_disabled}});
+    }
     return json{{"room", domain::roomToJson(view.room)},
                 {"members", members},
+                {"seats", seats},
                 {"empty_since", view.occupancy.members.empty() ? at(view.occupancy.empty_since) : json(nullptr)},
                 {"owner_left_at", at(view.occupancy.owner_left_at)},
                 {"owner_heartbeat_lost_at", at(view.occupancy.owner_heartbeat_lost_at)},
@@ -354,6 +365,8 @@ std::vector<ControlRoute> installControlApi(httplib::Server& http_server, domain
                             {"status", domain::toString(settings.status)},
                             {"response_style", protocol::toString(settings.response_style)},
                             {"strict_members", settings.strict_members},
+                            {"require_imported_accounts", app.require_imported_accounts},
+                            {"accounts", emulator.accounts().list(app.sdkappid).size()},
                             {"auto_dissolve", domain::autoDissolveRulesToJson(*emulator.rooms().rules(app.sdkappid))}};
                  const auto callback = callbacks.find(app.sdkappid);
                  entry["callback"] = callback != callbacks.end() ? domain::callbackConfigToJson(callback->second) : json();

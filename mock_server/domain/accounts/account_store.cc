@@ -3,7 +3,7 @@
 
 namespace live::domain {
 
-AccountStore::AccountStore(ResetRegistry& registry, std::map<SdkAppId, Accounts> initial)
+AccountStore::AccountStore(ResetRegistry& registry, AllAccounts initial)
     : Resettable(registry, "accounts"), initial_(std::move(initial)), accounts_(initial_) {}
 
 bool AccountStore::imported(SdkAppId sdkappid, std::string_view user_id) const {
@@ -14,6 +14,7 @@ bool AccountStore::imported(SdkAppId sdkappid, std::string_view user_id) const {
 
 bool AccountStore::put(SdkAppId sdkappid, const std::string& user_id, ImAccount account) {
   std::lock_guard lock(mutex_);
+  if (log_ != nullptr) log_->recordAccountPut(sdkappid, user_id, account);
   return accounts_[sdkappid].insert_or_assign(user_id, std::move(account)).second;
 }
 
@@ -23,6 +24,7 @@ bool AccountStore::remove(SdkAppId sdkappid, std::string_view user_id) {
   if (app == accounts_.end()) return false;
   const auto it = app->second.find(user_id);
   if (it == app->second.end()) return false;
+  if (log_ != nullptr) log_->recordAccountRemove(sdkappid, user_id);
   app->second.erase(it);
   return true;
 }
@@ -33,9 +35,17 @@ AccountStore::Accounts AccountStore::list(SdkAppId sdkappid) const {
   return app == accounts_.end() ? Accounts{} : app->second;
 }
 
-void AccountStore::reset() {
+AccountStore::AllAccounts AccountStore::all() const {
   std::lock_guard lock(mutex_);
-  accounts_ = initial_;
+  return accounts_;
 }
+
+void AccountStore::replaceAll(AllAccounts accounts) {
+  std::lock_guard lock(mutex_);
+  if (log_ != nullptr) log_->recordAccountsReplaced(accounts);
+  accounts_ = std::move(accounts);
+}
+
+void AccountStore::reset() { replaceAll(initial_); }
 
 }  // namespace live::domain

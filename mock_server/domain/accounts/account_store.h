@@ -25,8 +25,19 @@ struct ImAccount {
 class AccountStore final : public Resettable {
  public:
   using Accounts = std::map<std::string, ImAccount, std::less<>>;
+  using AllAccounts = std::map<SdkAppId, Accounts>;
+  // Where every change is written before it takes effect (--state-file); called under the store's
+  // lock, so records are in the order the changes happen. A call that cannot make its record
+  // durable throws, and the change does not happen.
+  class ChangeLog {
+   public:
+    virtual ~ChangeLog() = default;
+    virtual void recordAccountPut(SdkAppId sdkappid, const std::string& user_id, const ImAccount& account) = 0;
+    virtual void recordAccountRemove(SdkAppId sdkappid, std::string_view user_id) = 0;
+    virtual void recordAccountsReplaced(const AllAccounts& accounts) = 0;
+  };
   // `initial` holds each app's configured accounts; they are also what reset() returns to.
-  AccountStore(ResetRegistry& registry, std::map<SdkAppId, Accounts> initial);
+  AccountStore(ResetRegistry& registry, AllAccounts initial);
 
   bool imported(SdkAppId sdkappid, std::string_view user_id) const;
   // Imports the account, or imports it again (its Nick and FaceUrl replaced). Returns true when it is new.
@@ -34,12 +45,18 @@ class AccountStore final : public Resettable {
   // False when the app had no such account.
   bool remove(SdkAppId sdkappid, std::string_view user_id);
   Accounts list(SdkAppId sdkappid) const;
+  AllAccounts all() const;
+  // Replaces every app's accounts (a state file's content).
+  void replaceAll(AllAccounts accounts);
   void reset() override;
+  // From now on every change goes through `log` first. Call before other threads use the store.
+  void attach(ChangeLog* log) { log_ = log; }
 
  private:
-  const std::map<SdkAppId, Accounts> initial_;
+  const AllAccounts initial_;
   mutable std::mutex mutex_;
   std::map<SdkAppId, Accounts> accounts_;  // guarded by mutex_
+  ChangeLog* log_ = nullptr;               // set before serving, then read-only
 };
 
 }  // namespace live::domain

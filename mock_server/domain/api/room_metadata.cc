@@ -24,10 +24,8 @@ std::optional<std::string> readKeys(const json& body, bool required, std::vector
   if (!it->is_array()) return fmt::format("\"Keys\" must be an array of strings, not {}", it->type_name());
   for (std::size_t i = 0; i < it->size(); ++i) {
     const json& key = (*it)[i];
-    if (!key.is_string() || key.get_ref<const std::string&>().empty() ||
-        key.get_ref<const std::string&>().size() > kMaxMetadataKeyBytes) {
-      return fmt::format("\"Keys\"[{}] must be a string of 1 to {} bytes, not {}", i, kMaxMetadataKeyBytes, key.dump());
-    }
+    if (!key.is_string()) return fmt::format("\"Keys\"[{}] must be a string, not {}", i, key.type_name());
+    if (auto problem = metadataKeyProblem(fmt::format("\"Keys\"[{}]", i), key.get<std::string>())) return problem;
     keys.push_back(key.get<std::string>());
   }
   return std::nullopt;
@@ -46,10 +44,12 @@ std::optional<std::string> readMetadata(const json& body, Metadata& metadata) {
     const json& entry = (*it)[i];
     if (!entry.is_object()) return fmt::format("\"Metadata\"[{}] must be an object, not {}", i, entry.type_name());
     const auto key = entry.find("Key");
-    if (key == entry.end() || !key->is_string() || key->get_ref<const std::string&>().empty() ||
-        key->get_ref<const std::string&>().size() > kMaxMetadataKeyBytes) {
-      return fmt::format("\"Metadata\"[{}].Key must be a string of 1 to {} bytes{}", i, kMaxMetadataKeyBytes,
-                         key == entry.end() ? " (it is missing)" : fmt::format(", not {}", key->dump().substr(0, 80)));
+    if (key == entry.end() || !key->is_string()) {
+      return fmt::format("\"Metadata\"[{}].Key must be a string{}", i,
+                         key == entry.end() ? " (it is missing)" : fmt::format(", not {}", key->type_name()));
+    }
+    if (auto problem = metadataKeyProblem(fmt::format("\"Metadata\"[{}].Key", i), key->get<std::string>())) {
+      return problem;
     }
     const auto value = entry.find("Value");
     if (value == entry.end() || !value->is_string()) {

@@ -34,6 +34,11 @@ void ensureSeats(Room& room) {
   if (room.parts.seats.size() < count) room.parts.seats.resize(count);
 }
 
+std::optional<std::string> metadataKeyProblem(std::string_view name, const std::string& key) {
+  if (!key.empty() && key.size() <= kMaxMetadataKeyBytes) return std::nullopt;
+  return fmt::format("{} \"{}\" is {} bytes long; a key is 1 to {} bytes", name, key, key.size(), kMaxMetadataKeyBytes);
+}
+
 std::optional<PartsProblem> checkMetadata(const std::vector<std::pair<std::string, std::string>>& metadata) {
   if (metadata.size() > kMaxMetadataKeys) {
     return PartsProblem{protocol::ErrorCode::kMetadataTooManyKeys,
@@ -42,10 +47,8 @@ std::optional<PartsProblem> checkMetadata(const std::vector<std::pair<std::strin
   }
   std::size_t total = 0;
   for (const auto& [key, value] : metadata) {
-    if (key.empty() || key.size() > kMaxMetadataKeyBytes) {
-      return PartsProblem{protocol::ErrorCode::kInvalidParameter,
-                          fmt::format("metadata Key \"{}\" is {} bytes long; a key is 1 to {} bytes", key, key.size(),
-                                      kMaxMetadataKeyBytes)};
+    if (auto problem = metadataKeyProblem("metadata Key", key)) {
+      return PartsProblem{protocol::ErrorCode::kInvalidParameter, std::move(*problem)};
     }
     if (value.size() > kMaxMetadataValueBytes) {
       return PartsProblem{protocol::ErrorCode::kMetadataValueTooLong,

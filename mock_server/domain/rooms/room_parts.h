@@ -33,6 +33,8 @@ inline constexpr std::size_t kMaxMetadataKeys = 10;
 inline constexpr std::size_t kMaxMetadataKeyBytes = 50;
 inline constexpr std::size_t kMaxMetadataValueBytes = 2048;
 inline constexpr std::size_t kMaxMetadataBytes = 16384;
+// Why `key` is not a metadata key (1..50 bytes), naming it as `name`; or nullopt.
+std::optional<std::string> metadataKeyProblem(std::string_view name, const std::string& key);
 struct PartsProblem {
   protocol::ErrorCode code;
   std::string text;

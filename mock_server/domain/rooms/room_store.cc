@@ -22,7 +22,7 @@ RoomStore::Record RoomStore::toRecord(const Room& room) {
                 room.create_time,
                 room.statistic.isZero() ? nullptr : std::make_unique<RoomStatistic>(room.statistic),
                 nullptr, room.info.isDefault() ? nullptr : std::make_unique<RoomInfo>(room.info),
-                room.parts.empty() ? nullptr : std::make_unique<RoomParts>(room.parts)};
+                PackedParts(room.parts)};
 }
 
 Room RoomStore::toRoom(SdkAppId sdkappid, const std::string& room_id, const Record& record) {
@@ -34,7 +34,7 @@ Room RoomStore::toRoom(SdkAppId sdkappid, const std::string& room_id, const Reco
               record.create_time,
               record.statistic ? *record.statistic : RoomStatistic{},
               record.info ? *record.info : RoomInfo{},
-              record.parts ? *record.parts : RoomParts{}};
+              record.parts.unpack()};
 }
 
 RoomStore::Shard* RoomStore::shardFor(SdkAppId sdkappid) const {
@@ -319,7 +319,7 @@ RoomStore::ModifyResult RoomStore::modifyRoom(SdkAppId sdkappid, std::string_vie
   changed.occupancy = record.occupancy ? std::make_unique<Occupancy>(*record.occupancy) : nullptr;
   applyMemberEvents(changed, room, events, now);
   changed.statistic = room.statistic.isZero() ? nullptr : std::make_unique<RoomStatistic>(room.statistic);
-  changed.parts = room.parts.empty() ? nullptr : std::make_unique<RoomParts>(room.parts);
+  changed.parts = PackedParts(room.parts);
   if (log_ != nullptr) log_->recordPut(room);
   record = std::move(changed);
   OccupancyView view{room, *record.occupancy, dissolutionOf(*record.occupancy, shard->rules)};

@@ -230,8 +230,15 @@ async function refreshApps() {
 async function showOccupancy(room, target) {
   try {
     const occupancy = await call('GET', `/__emulator/rooms/${room.sdkappid}/${encodeURIComponent(room.room_id)}/members`);
-    target.textContent = pretty({ members: occupancy.members, empty_since: occupancy.empty_since,
-      dissolves_at: occupancy.dissolves_at, dissolve_reason: occupancy.dissolve_reason });
+    // The room as one model: who is in it (robots marked), who sits where, its admins, bans and
+    // metadata, and when it will dissolve by itself.
+    const parts = occupancy.room.parts || {};
+    target.textContent = pretty({ members: occupancy.members,
+      robots: occupancy.members.filter((member) => member.robot).map((member) => member.id),
+      seats: occupancy.seats.filter((seat) => seat.Member_Account || seat.IsTakenDisabled),
+      admins: parts.admins, bans: parts.bans, metadata: parts.metadata,
+      empty_since: occupancy.empty_since, dissolves_at: occupancy.dissolves_at,
+      dissolve_reason: occupancy.dissolve_reason });
   } catch (error) {
     target.textContent = error.message;
   }
