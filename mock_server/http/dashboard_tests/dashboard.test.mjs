@@ -177,6 +177,26 @@ const flows = {
   },
 
   // Freeze, then advance the clock past a UserSig's expiry: the same call now answers 70001.
+  // A room's detail shows the room as one model: members and robots, seats, admins, bans, metadata.
+  async room(browser, url) {
+    const seeded = await control(url, 'POST', '/__emulator/scenarios', {
+      rooms: [{ sdkappid: SDKAPPID, room_id: 'obs-room', owner: 'admin', info: { MaxSeatCount: 4 },
+        parts: { admins: ['moderator'], bans: [{ member: 'troll', until: 4000000000 }],
+          metadata: [{ Key: 'topic', Value: 'music' }], seats: [{ Index: 3, IsTakenDisabled: true }] } }],
+      members: [{ sdkappid: SDKAPPID, room_id: 'obs-room', enter: ['viewer', { id: 'obs-robot', robot: true }] }],
+    });
+    if (seeded.status !== 200) fail(`seeding the room: ${seeded.status} ${seeded.body}`);
+    const { page, problems } = await openDashboard(browser, url);
+    await waitForText(page, '#room-list summary', 'obs-room', 'the seeded room');
+    await page.click('#room-list details[data-room="obs-room"] summary');
+    for (const [text, what] of [['"obs-robot"', 'its robot'], ['"moderator"', 'its admin'], ['"troll"', 'its ban'],
+      ['"topic"', 'its metadata'], ['"IsTakenDisabled": true', 'its locked seat']]) {
+      await waitForText(page, '#room-list details[data-room="obs-room"] pre', text, what);
+    }
+    await shoot(page, 'dashboard-room.png');
+    if (problems.length) fail(problems.join('; '));
+  },
+
   async clock(browser, url) {
     const { page, problems } = await openDashboard(browser, url);
     await waitForText(page, '#connection', 'connected', 'the connection state');
