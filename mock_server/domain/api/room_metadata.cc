@@ -103,12 +103,13 @@ Outcome SetRoomMetadataApi::apply(const CallContext& context, DomainState& state
   const auto result = state.rooms.modifyRoom(
       context.sdkappid, context.room_id, callTime(context), [&](Room& room, const RoomStore::Occupancy&, MemberEvents&) {
         auto& metadata = room.parts.metadata;
-        for (auto& [key, value] : given) {
-          const auto same = std::find_if(metadata.begin(), metadata.end(), [&](const auto& kept) { return kept.first == key; });
+        for (const auto& entry : given) {  // not a structured binding: clang 14 cannot capture one
+          const auto same = std::find_if(metadata.begin(), metadata.end(),
+                                         [&](const auto& kept) { return kept.first == entry.first; });
           if (same != metadata.end()) {
-            same->second = value;
+            same->second = entry.second;
           } else {
-            metadata.emplace_back(key, value);
+            metadata.push_back(entry);
           }
         }
         // Rows 21-23: 10 keys (100500), a value of 2 KB (100501), 16 KB in all (100502).
