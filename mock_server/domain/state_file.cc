@@ -247,9 +247,11 @@ Result<std::unique_ptr<StateFile>> StateFile::attach(const std::string& path, Em
   } else {
     rooms = emulator.rooms().all();
   }
+  // Read before the file's lock is taken: the account store takes that lock under its own.
+  auto accounts = emulator.accounts().all();
   try {
     std::lock_guard lock(file->mutex_);
-    file->accounts_ = emulator.accounts().all();
+    file->accounts_ = std::move(accounts);
     file->rewrite(rooms);
   } catch (const StateFileError& failure) {
     return Failure{failure.what()};
