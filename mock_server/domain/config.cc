@@ -187,8 +187,9 @@ Result<App> parseApp(const json& value, const std::string& path) {
     for (std::size_t i = 0; i < accounts.size(); ++i) {
       const json& account = accounts[i];
       if (!account.is_string() || account.get_ref<const std::string&>().empty() ||
-          account.get_ref<const std::string&>().size() > 32) {
-        return expected(fmt::format("{}.accounts[{}]", path, i), "a UserID of 1 to 32 bytes", account);
+          account.get_ref<const std::string&>().size() > kMaxImUserIdBytes) {
+        return expected(fmt::format("{}.accounts[{}]", path, i), fmt::format("a UserID of 1 to {} bytes", kMaxImUserIdBytes),
+                        account);
       }
       app.imported_accounts.push_back(account.get<std::string>());
     }

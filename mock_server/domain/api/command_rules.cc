@@ -7,6 +7,7 @@
 
 #include "domain/accounts/account_store.h"
 #include "domain/api/parse.h"
+#include "domain/api/room_lifecycle.h"
 
 namespace live::domain {
 
@@ -99,6 +100,18 @@ std::optional<std::string> readOptionalBool(const json& body, std::string_view n
   if (!it->is_boolean()) return fmt::format("\"{}\" must be true or false, not {}", name, it->dump());
   out = it->get<bool>();
   return std::nullopt;
+}
+
+std::optional<Outcome> checkRoomBody(CallContext& context, BodyRule rest) {
+  if (auto failure = checkRoomIdBody(context)) return failure;
+  if (auto problem = rest(context.body)) return invalidParameter(std::move(*problem));
+  return std::nullopt;
+}
+
+Outcome answerOf(RoomStore::ModifyResult result, const std::optional<Outcome>& refusal, const CallContext& context) {
+  if (result == RoomStore::ModifyResult::kRefused) return *refusal;
+  if (result != RoomStore::ModifyResult::kChanged) return roomNotFound(context);
+  return Outcome::success();
 }
 
 std::optional<Outcome> requireImported(const CallContext& context, const DomainState& state, std::string_view member,

@@ -25,8 +25,6 @@ Outcome successWith(const nlohmann::ordered_json& response);
 // A success whose members go at the top level of the IM envelope.
 Outcome imSuccessWith(const nlohmann::ordered_json& members);
 
-// An account id: a string of 1..48 bytes (chosen, as Owner_Account).
-inline constexpr std::size_t kMaxAccountBytes = 48;
 // The member `name` of `body`, a required account; the problem names it.
 std::optional<std::string> readAccount(const nlohmann::json& body, std::string_view name, std::string& out);
 // The member `name`, a required array of 1..`max` accounts (duplicates dropped, order kept).
@@ -38,9 +36,13 @@ std::optional<std::string> readInteger(const nlohmann::json& body, std::string_v
 // The member `name`, optional, true or false.
 std::optional<std::string> readOptionalBool(const nlohmann::json& body, std::string_view name,
                                             std::optional<bool>& out);
-// Row 19 of the commands whose body starts {"RoomId":"..."}: the object, its RoomId, then `rest`.
-template <class Rest>
-std::optional<Outcome> checkRoomBody(CallContext& context, Rest&& rest);
+// Row 19 of the commands whose body starts {"RoomId":"..."}: the object, its RoomId, then `rest`'s
+// problem with the rest of the body, if any (100002).
+using BodyRule = std::optional<std::string> (*)(const nlohmann::json& body);
+std::optional<Outcome> checkRoomBody(CallContext& context, BodyRule rest);
+// The answer of a command whose change went through RoomStore::modifyRoom: `refusal` when the
+// change refused, 100004 when the room (row 20) or its app is not there, success otherwise.
+Outcome answerOf(RoomStore::ModifyResult result, const std::optional<Outcome>& refusal, const CallContext& context);
 
 // Chosen rule of an app with require_imported_accounts: `account` (named `member` in the message)
 // must have been imported through account_import; 100002 otherwise (docs/room-family.md).
@@ -48,12 +50,3 @@ std::optional<Outcome> requireImported(const CallContext& context, const DomainS
                                        const std::string& account);
 
 }  // namespace live::domain
-
-#include "domain/api/room_lifecycle.h"
-
-template <class Rest>
-std::optional<live::domain::Outcome> live::domain::checkRoomBody(CallContext& context, Rest&& rest) {
-  if (auto failure = checkRoomIdBody(context)) return failure;
-  if (auto problem = rest(context.body)) return invalidParameter(std::move(*problem));
-  return std::nullopt;
-}

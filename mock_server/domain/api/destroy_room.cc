@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "domain/config.h"
+#include "domain/api/command_rules.h"
 #include "domain/api/room_lifecycle.h"
 #include "protocol/callback.h"
 
@@ -57,11 +58,7 @@ Outcome DestroyRoomApi::apply(const CallContext& context, DomainState& state) co
     case RoomStore::RemoveResult::kUnknownApp:
       break;
   }
-  // Row 20: never created, or already destroyed.
-  return Outcome::reject(ErrorCode::kRoomNotFound,
-                         fmt::format("room \"{}\" does not exist in app {} (never created, or "
-                                     "already destroyed)",
-                                     context.room_id, app.sdkappid));
+  return roomNotFound(context);  // row 20: never created, or already destroyed
 }
 
 }  // namespace live::domain

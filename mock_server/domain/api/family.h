@@ -86,7 +86,6 @@ LIVE_IM_COMMAND(AccountDeleteApi);
 inline constexpr std::size_t kMemberPage = 100;
 inline constexpr std::size_t kMaxAccountsPerCall = 20;     // ban_member: documented; the others chosen
 inline constexpr std::size_t kMaxImAccountsPerCall = 100;  // multiaccount_import, account_check, account_delete
-inline constexpr std::size_t kMaxImUserIdBytes = 32;       // IM UserID: documented 32 bytes
 inline constexpr std::size_t kMaxBanReasonBytes = 200;     // documented
 inline constexpr std::size_t kMaxBannedPage = 100;         // get_banned_member_list Limit: documented
 

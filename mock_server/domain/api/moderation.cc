@@ -9,6 +9,7 @@
 
 #include "domain/api/command_rules.h"
 #include "domain/api/family.h"
+#include "domain/api/room_lifecycle.h"
 #include "domain/rooms/room_parts.h"
 
 namespace live::domain {
@@ -22,12 +23,6 @@ Outcome notLive(const Room& room) {
                          fmt::format("room \"{}\" is not a live room (its RoomType is \"{}\"); the room type must be "
                                      "\"{}\"",
                                      room.room_id, room.type, kLiveRoomType));
-}
-
-Outcome answerOf(RoomStore::ModifyResult result, const std::optional<Outcome>& refusal, const CallContext& context) {
-  if (result == RoomStore::ModifyResult::kRefused) return *refusal;
-  if (result != RoomStore::ModifyResult::kChanged) return roomNotFound(context);
-  return Outcome::success();
 }
 
 std::optional<std::string> readRobots(const json& body, std::vector<std::string>& robots) {

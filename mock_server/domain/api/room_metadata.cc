@@ -119,9 +119,7 @@ Outcome SetRoomMetadataApi::apply(const CallContext& context, DomainState& state
         }
         return true;
       });
-  if (result == RoomStore::ModifyResult::kRefused) return *refusal;
-  if (result != RoomStore::ModifyResult::kChanged) return roomNotFound(context);  // row 20
-  return Outcome::success();
+  return answerOf(result, refusal, context);  // row 20: 100004
 }
 
 // --- del_room_metadata -------------------------------------------------------------------------
@@ -144,8 +142,7 @@ Outcome DelRoomMetadataApi::apply(const CallContext& context, DomainState& state
         });
         return true;
       });
-  if (result != RoomStore::ModifyResult::kChanged) return roomNotFound(context);  // row 20
-  return Outcome::success();
+  return answerOf(result, std::nullopt, context);  // row 20: 100004
 }
 
 }  // namespace live::domain

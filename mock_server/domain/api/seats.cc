@@ -7,6 +7,7 @@
 
 #include "domain/api/command_rules.h"
 #include "domain/api/family.h"
+#include "domain/api/room_lifecycle.h"
 #include "domain/rooms/room_parts.h"
 
 namespace live::domain {
@@ -48,9 +49,7 @@ Outcome changeSeats(const CallContext& context, DomainState& state, Change&& cha
         refusal = change(room, occupancy);
         return !refusal;
       });
-  if (result == RoomStore::ModifyResult::kRefused) return *refusal;
-  if (result != RoomStore::ModifyResult::kChanged) return roomNotFound(context);  // row 20
-  return Outcome::success();
+  return answerOf(result, refusal, context);  // row 20: 100004
 }
 
 std::optional<Outcome> indexOutOfRange(const Room& room, std::string_view name, std::uint64_t index) {

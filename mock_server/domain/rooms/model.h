@@ -74,6 +74,10 @@ struct App {
 inline constexpr std::string_view kLiveRoomType = "Live";
 // RoomId is 1..48 bytes (doc).
 inline constexpr std::size_t kMaxRoomIdBytes = 48;
+// An account the family's commands name (Member_Account, RobotList_Account, ...): 1..48 bytes
+// (chosen, as Owner_Account). An IM UserID: 1..32 bytes (documented).
+inline constexpr std::size_t kMaxAccountBytes = 48;
+inline constexpr std::size_t kMaxImUserIdBytes = 32;
 
 // The five counters the vendor keeps about a room's life and reports when it is dissolved
 // (docs/destroy_room.md, "The two response shapes"). Vendor names in comments.

@@ -103,7 +103,7 @@ Failure partsError(const std::string& path, std::string_view what, const json& v
 
 bool isAccount(const json& value) {
   return value.is_string() && !value.get_ref<const std::string&>().empty() &&
-         value.get_ref<const std::string&>().size() <= kMaxRoomIdBytes;
+         value.get_ref<const std::string&>().size() <= kMaxAccountBytes;
 }
 
 }  // namespace
@@ -118,7 +118,7 @@ Result<RoomParts> parseRoomParts(const json& value, const std::string& path) {
         return partsError(where, fmt::format("an array of at most {} accounts", kMaxRoomAdmins), member);
       }
       for (const auto& admin : member) {
-        if (!isAccount(admin)) return partsError(where, "accounts of 1 to 48 bytes", admin);
+        if (!isAccount(admin)) return partsError(where, fmt::format("accounts of 1 to {} bytes", kMaxAccountBytes), admin);
         if (std::find(parts.admins.begin(), parts.admins.end(), admin.get<std::string>()) == parts.admins.end()) {
           parts.admins.push_back(admin.get<std::string>());
         }

@@ -248,7 +248,7 @@ std::optional<RoomStore::OccupancyView> RoomStore::changeMembers(SdkAppId sdkapp
   Record& record = it->second;
   Room room = toRoom(sdkappid, it->first, record);
   const Room before = room;
-  applyMemberEvents(record, room, events, now);
+  applyMemberEvents(record.occupancy, room, events, now);
   const bool changed = room != before;
   if (changed) {
     if (log_ != nullptr) log_->recordPut(room);
@@ -263,9 +263,10 @@ std::optional<RoomStore::OccupancyView> RoomStore::changeMembers(SdkAppId sdkapp
   return view;
 }
 
-std::uint64_t RoomStore::applyMemberEvents(Record& record, Room& room, const MemberEvents& events, Instant now) {
-  if (!record.occupancy) record.occupancy = std::make_unique<Occupancy>();
-  Occupancy& occupancy = *record.occupancy;
+void RoomStore::applyMemberEvents(std::unique_ptr<Occupancy>& occupied, Room& room, const MemberEvents& events,
+                                  Instant now) {
+  if (!occupied) occupied = std::make_unique<Occupancy>();
+  Occupancy& occupancy = *occupied;
   const std::int64_t seconds = unixSeconds(now);
   std::uint64_t entries = 0;
   for (const auto& [member, robot] : events.enter) {
@@ -295,7 +296,6 @@ std::uint64_t RoomStore::applyMemberEvents(Record& record, Room& room, const Mem
   }
   // TotalViewers counts room entries: one user entering N times counts N.
   room.statistic.total_viewers += entries;
-  return entries;
 }
 
 RoomStore::ModifyResult RoomStore::modifyRoom(SdkAppId sdkappid, std::string_view room_id, Instant now,
@@ -315,11 +315,10 @@ RoomStore::ModifyResult RoomStore::modifyRoom(SdkAppId sdkappid, std::string_vie
   room.sdkappid = sdkappid;
   room.room_id = it->first;
   // The record is replaced only after the log has the room: a change that is not durable is not made.
+  auto occupancy = record.occupancy ? std::make_unique<Occupancy>(*record.occupancy) : nullptr;
+  applyMemberEvents(occupancy, room, events, now);
   Record changed = toRecord(room);
-  changed.occupancy = record.occupancy ? std::make_unique<Occupancy>(*record.occupancy) : nullptr;
-  applyMemberEvents(changed, room, events, now);
-  changed.statistic = room.statistic.isZero() ? nullptr : std::make_unique<RoomStatistic>(room.statistic);
-  changed.parts = PackedParts(room.parts);
+  changed.occupancy = std::move(occupancy);
   if (log_ != nullptr) log_->recordPut(room);
   record = std::move(changed);
   OccupancyView view{room, *record.occupancy, dissolutionOf(*record.occupancy, shard->rules)};

@@ -181,10 +181,10 @@ class RoomStore final : public Resettable {
     std::unique_ptr<RoomInfo> info;        // null while every member has its default
     PackedParts parts;                     // empty while the room has no admin, ban, metadata or seat
   };
-  // Applies member events to a record at `now` (entries of banned members are skipped; a member who
-  // leaves leaves any seat too); `room` is the record's room and receives the changes. Returns how
-  // many entered. The shard's lock is held.
-  static std::uint64_t applyMemberEvents(Record& record, Room& room, const MemberEvents& events, Instant now);
+  // Applies member events at `now` to a room's occupancy (made when null) and to `room` itself: its
+  // TotalViewers, and the seats of members who leave. Entries of banned members are skipped.
+  static void applyMemberEvents(std::unique_ptr<Occupancy>& occupancy, Room& room, const MemberEvents& events,
+                                Instant now);
   struct Shard {
     mutable std::mutex mutex;
     std::unordered_map<std::string, Record, StringHash, std::equal_to<>> rooms;  // guarded by mutex
