@@ -40,7 +40,13 @@ std::vector<Room> initialRooms(const EmulatorConfig& config, Instant load_time) 
 }
 
 // What a gateway in front of the real service sends with a 5xx: not the vendor's envelope.
+// What a gateway answers instead of the service; for 200, a captive portal's sign-in page (chosen).
 std::string gatewayPage(int status) {
+  if (status == 200) {
+    return "<!DOCTYPE html><html><head><title>Sign in to the network</title></head><body>"
+           "<form method=\"post\" action=\"/login\"><h1>Sign in to the network</h1>"
+           "<input name=\"user\"><input name=\"password\" type=\"password\"></form></body></html>\n";
+  }
   return fmt::format("<html><head><title>{0}</title></head><body><center><h1>{0}</h1></center>"
                      "</body></html>\n",
                      status);
@@ -219,6 +225,7 @@ void Emulator::injectFault(const FaultRule& fault, ApiAnswer& answer) const {
     answer.http_status = *fault.action.http_status;
     answer.body = gatewayPage(*fault.action.http_status);
     answer.content_type = "text/html";
+    answer.page_instead_of_envelope = true;
   } else if (fault.action.drop_connection) {
     answer.drop_connection = true;
   }

@@ -45,10 +45,13 @@ struct ApiAnswer {
   std::chrono::milliseconds delay{0};  // wait before answering (or dropping)
   AnswerCut cut = AnswerCut::kNone;    // send only part of the answer, then end the connection
   protocol::Envelope envelope;   // what the body says (when it is an envelope)
+  bool page_instead_of_envelope = false;  // an http_status fault's HTML page (200 included)
 
   // What the client actually received: no envelope, so no ErrorCode (0) or RequestId (empty), for
   // a dropped connection or an injected HTTP status.
-  bool sentEnvelope() const { return !drop_connection && http_status == 200 && cut == AnswerCut::kNone; }
+  bool sentEnvelope() const {
+    return !drop_connection && http_status == 200 && cut == AnswerCut::kNone && !page_instead_of_envelope;
+  }
   std::int64_t sentErrorCode() const { return sentEnvelope() ? envelope.error_code : 0; }
   std::string sentRequestId() const { return sentEnvelope() && !envelope.im ? envelope.request_id : std::string(); }
   // For the request log.

@@ -302,6 +302,22 @@ TEST_CASE("fault extra_members: a failure with members the client has not seen, 
   CHECK_THAT(refused.body["error"].get<std::string>(), Catch::Contains("extra_members: goes with error_code only"));
 }
 
+TEST_CASE("fault http_status 200: a captive portal's HTML page where the envelope should be, room untouched") {
+  Fixture fixture;
+  fixture.control("POST", "/__emulator/faults",
+                  json{{"api", "destroy_room"}, {"action", {{"http_status", 200}}}});
+  const auto faulted = fixture.destroy("live-room");
+  CHECK(faulted.http_status == 200);
+  CHECK_FALSE(faulted.envelope.has_value());
+  CHECK(faulted.content_type == "text/html");
+  CHECK(fixture.destroy("live-room").code() == 0);
+  // Other 2xx and 3xx statuses are not an answer a gateway gives in place of the service.
+  const auto refused = fixture.control("POST", "/__emulator/faults",
+                                       json{{"api", "destroy_room"}, {"action", {{"http_status", 204}}}});
+  CHECK(refused.status == 400);
+  CHECK_THAT(refused.body.dump(), Catch::Contains("expected 200 (an HTML page instead of the envelope) or an HTTP error status in 400..599"));
+}
+
 TEST_CASE("faults match by sdkappid and room_id, apply in order, and are used up after count") {
   Fixture fixture;
   fixture.control("POST", "/__emulator/faults",

@@ -95,9 +95,11 @@ Result<FaultRule> parseFaultRule(const json& value, const std::string& path) {
       rule.action.error_code = static_cast<std::int32_t>(field.get<std::int64_t>());
       ++kinds;
     } else if (key == "http_status") {
-      if (!field.is_number_integer() || field.get<std::int64_t>() < 400 ||
-          field.get<std::int64_t>() > 599) {
-        return invalid(action_path + ".http_status", "expected an HTTP error status in 400..599");
+      // 200 is a proxy's or captive portal's HTML page where the envelope should be (chosen).
+      if (!field.is_number_integer() ||
+          (field.get<std::int64_t>() != 200 && (field.get<std::int64_t>() < 400 || field.get<std::int64_t>() > 599))) {
+        return invalid(action_path + ".http_status",
+                       "expected 200 (an HTML page instead of the envelope) or an HTTP error status in 400..599");
       }
       rule.action.http_status = static_cast<int>(field.get<std::int64_t>());
       ++kinds;

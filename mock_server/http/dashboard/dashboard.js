@@ -90,7 +90,9 @@ function codeText(entry) {
   if (entry.event) return `${entry.event} (${entry.reason})`;
   if (entry.response && entry.response.dropped) return 'dropped, no answer';
   if (entry.response && entry.response.cut) return `${entry.response.cut}, no whole answer`;
-  if (entry.response && entry.response.http_status !== 200) return `HTTP ${entry.response.http_status}, no envelope`;
+  if (entry.response && (entry.response.http_status !== 200 || typeof entry.response.body === 'string')) {
+    return `HTTP ${entry.response.http_status}, no envelope`;
+  }
   return `${entry.error_code} ${entry.error_name}`;
 }
 
@@ -119,7 +121,8 @@ function signedText(problem) {
 }
 
 function entryRow(entry) {
-  const failed = entry.error_code !== 0 || (entry.response && entry.response.http_status !== 200);
+  const failed = entry.error_code !== 0 ||
+    (entry.response && (entry.response.http_status !== 200 || typeof entry.response.body === 'string'));
   const envelope = entry.response && typeof entry.response.body === 'object' ? entry.response.body : null;
   const claims = entry.usersig && !entry.usersig.error
     ? Object.fromEntries(Object.entries(entry.usersig).filter(([name]) => name.startsWith('TLS.'))) : null;
