@@ -49,6 +49,7 @@ std::string userSigFor(const json& request, const Caller& caller, std::int64_t n
   auto dialect = dialectFrom(spec.value("dialect", json::object()));
   const std::string tamper = spec.value("tamper", "");
   if (tamper == "signature") dialect.signature_override = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+  if (spec.contains("version")) dialect.version_override = spec["version"].get<std::string>();
   std::string usersig = protocol::generateUserSig(claims, dialect);
   if (tamper == "truncate") usersig.resize(usersig.size() / 2);
   return usersig;
@@ -90,6 +91,19 @@ BuiltRequest build(const json& request, const Caller& caller, std::int64_t now) 
   }
   for (const auto& pair : query.value("append", json::array())) {
     parameters.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
+  }
+  // A parameter sent under another spelling of its name, with the value it would have had.
+  const json renamed = query.value("rename", json::object());
+  for (const auto& [name, spelling] : renamed.items()) {
+    for (auto& entry : parameters) {
+      if (entry.first == name) entry.first = spelling.get<std::string>();
+    }
+  }
+  // A parameter sent twice, with the same value both times.
+  for (const auto& repeated : query.value("repeat", json::array())) {
+    const auto found = std::find_if(parameters.begin(), parameters.end(),
+                                    [&](const auto& entry) { return entry.first == repeated.get<std::string>(); });
+    if (found != parameters.end()) parameters.push_back(*found);
   }
   built.target = path;
   char separator = '?';

@@ -66,7 +66,8 @@ for path in sorted(pathlib.Path(sys.argv[1]).glob("*.json")):
                           "account_delete")
                          for s in steps)
         if "setup" not in case and steps and not never_sent and \
-                all("random" in s.get("request", {}).get("query", {}).get("omit", []) for s in steps):
+                all("random" in s.get("request", {}).get("query", {}).get("omit", []) or
+                    "random" in s.get("request", {}).get("query", {}).get("rename", {}) for s in steps):
             print(case["name"])
 PY
 )

@@ -242,7 +242,7 @@ std::string generateUserSig(const UserSigRequest& request, const UserSigDialect&
                                                 request.expire, userbuf_base64)));
 
   const auto value_of = [&](const std::string& field) -> json {
-    if (field == "TLS.ver") return "2.0";
+    if (field == "TLS.ver") return dialect.version_override.value_or("2.0");
     if (field == "TLS.identifier") return request.identifier;
     if (field == "TLS.sdkappid") return request.sdkappid;
     if (field == "TLS.time") return request.time;

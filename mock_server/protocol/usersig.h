@@ -73,6 +73,7 @@ struct UserSigDialect {
   std::vector<std::string> field_order = {"TLS.ver",    "TLS.identifier", "TLS.sdkappid",
                                           "TLS.expire", "TLS.time",       "TLS.sig"};
   std::optional<std::string> signature_override;  // replaces TLS.sig (tampering in tests)
+  std::optional<std::string> version_override;    // replaces TLS.ver's "2.0" (tampering in tests)
 };
 
 // Generates a UserSig. The result verifies with any official verifier. Throws
