@@ -42,7 +42,20 @@ std::optional<std::string> judgeBackoff(const std::vector<Attempt>& attempts) {
     return std::nullopt;
   };
   if (auto problem = judgeRuns(4, kMinWaitOver4Retries)) return problem;
-  return judgeRuns(3, kMinWaitOver3Retries);
+  if (auto problem = judgeRuns(3, kMinWaitOver3Retries)) return problem;
+  // Growth: a fixed short spacing (a rate pacer's) waits, but never backs off.
+  for (std::size_t i = 0; i + 4 <= waits.size(); ++i) {
+    const double longest = *std::max_element(waits.begin() + static_cast<std::ptrdiff_t>(i),
+                                             waits.begin() + static_cast<std::ptrdiff_t>(i + 4));
+    if (longest < kLongestWaitOver4Retries) {
+      std::string listed;
+      for (std::size_t j = i; j < i + 4; ++j) listed += fmt::format("{}{:.1f}", listed.empty() ? "" : ", ", waits[j] * 1000);
+      return fmt::format("retries must back off: retries {} to {} came after waits of {} ms, none of them {:.0f} ms "
+                         "or more: the waits do not grow (a rate pacer's spacing is not backoff)",
+                         i + 1, i + 4, listed, kLongestWaitOver4Retries * 1000);
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace live::conformance

@@ -24,9 +24,14 @@ struct Attempt {
 // 25,000 runs of 5 attempts; a client that retries at once stays below them on any machine).
 inline constexpr double kMinWaitOver3Retries = 0.005;
 inline constexpr double kMinWaitOver4Retries = 0.020;
+// Waits must grow past a pacer's spacing: over 4 consecutive retries the longest wait reaches this
+// (chosen: exponential backoff from 50 ms with full jitter stays below it about once in 40,000 runs
+// of 5 attempts; a client whose only wait is its rate pacer's 5 to 7 ms never reaches it).
+inline constexpr double kLongestWaitOver4Retries = 0.010;
 inline constexpr int kMaxRequestsPerSecond = 5;
 
-// Nothing when the retries wait; otherwise what is wrong, starting "retries must back off".
+// Nothing when the retries wait and their waits grow; otherwise what is wrong, starting "retries
+// must back off".
 std::optional<std::string> judgeBackoff(const std::vector<Attempt>& attempts);
 // Nothing when no 6 requests fall within one second; otherwise what is wrong, starting "retries must
 // back off".

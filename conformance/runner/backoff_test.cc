@@ -1,6 +1,6 @@
 // The backoff judge over 1,000 seeded synthetic timelines per client strategy: clients that back off
 // exponentially from a 50 ms base (full, equal or decorrelated jitter) pass every time; clients that
-// retry without waiting fail every time.
+// retry without waiting, or wait only for their rate pacer, fail every time.
 #include "backoff.h"
 
 #include <catch2/catch.hpp>
@@ -53,6 +53,8 @@ const Strategy kDecorrelatedJitter = [](int, double previous, std::mt19937_64& r
   return std::min(kCap, uniform(random, kBase, previous * 3));
 };
 const Strategy kNoWait = [](int, double, std::mt19937_64&) { return 0.0; };
+// Only a rate pacer's spacing between attempts: 5 to 7 ms, the same every time.
+const Strategy kPacerOnly = [](int, double, std::mt19937_64& random) { return uniform(random, 0.005, 0.007); };
 
 int failures(const Strategy& strategy, int min_attempts, int max_attempts, std::uint64_t seed) {
   std::mt19937_64 random(seed);
@@ -80,6 +82,17 @@ TEST_CASE("backoff: decorrelated jitter from 50 ms passes 1,000 timelines") {
 
 TEST_CASE("backoff: a client that retries without waiting fails 1,000 timelines of 4 to 20 attempts") {
   CHECK(failures(kNoWait, 4, 20, 4) == kTimelines);
+}
+
+TEST_CASE("backoff: a client whose only wait is its rate pacer's 5 to 7 ms fails 1,000 timelines of 5 to 20 attempts") {
+  CHECK(failures(kPacerOnly, 5, 20, 6) == kTimelines);
+}
+
+TEST_CASE("backoff: a pacer-only client's failure says the waits do not grow") {
+  std::mt19937_64 random(7);
+  const auto problem = judgeBackoff(timeline(5, kPacerOnly, random));
+  REQUIRE(problem);
+  CHECK_THAT(*problem, Catch::Contains("the waits do not grow"));
 }
 
 TEST_CASE("backoff: 5 attempts within a few milliseconds, then giving up, fails") {

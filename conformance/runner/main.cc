@@ -23,6 +23,8 @@
 
 namespace live::conformance {
 
+using json = nlohmann::json;
+
 std::string FixtureApps::keyOf(std::uint32_t sdkappid) const {
   for (const auto& app : config.value("apps", nlohmann::json::array())) {
     if (app.value("sdkappid", 0u) == sdkappid && app.contains("secret_key") && app["secret_key"].is_string()) {
@@ -70,9 +72,18 @@ Result<std::vector<Fixture>> loadFixtures(const std::string& directory, const st
       if (!names.insert(item["name"].get<std::string>()).second) {
         return Failure{fmt::format("{}.name: \"{}\" is used twice", where, item["name"].get<std::string>())};
       }
-      const std::string strength = item.value("strength", "required");
-      if (strength != "required" && strength != "recommended") {
-        return Failure{where + ".strength: expected \"required\" or \"recommended\""};
+      if (item.contains("strength")) return Failure{where + ".strength: renamed \"level\""};
+      // A client scenario states its level; a server or webhook case is required unless it says so.
+      if (list_key == "scenarios" && !item.contains("level")) {
+        return Failure{where + ".level: missing (every client scenario is \"required\" or \"recommended\")"};
+      }
+      if (!item.value("level", json("required")).is_string() ||
+          !levelFromString(item.value("level", json("required")).get<std::string>())) {
+        return Failure{where + ".level: expected \"required\" or \"recommended\""};
+      }
+      // Resilience judges make a case recommended: a required case judges safety and honesty only.
+      if (item.contains("judges") && item.value("level", "required") != "recommended") {
+        return Failure{where + ".judges: only a recommended case applies resilience judges"};
       }
     }
     fixtures.push_back({file, value});
@@ -82,8 +93,7 @@ Result<std::vector<Fixture>> loadFixtures(const std::string& directory, const st
 }
 
 void forEachCase(const std::vector<Fixture>& fixtures, const std::string& suite, const std::string& list_key,
-                 const RunOptions& options, Report& report,
-                 const std::function<std::vector<std::string>(const nlohmann::json&)>& run) {
+                 const RunOptions& options, Report& report, const CaseRunner& run) {
   for (const auto& fixture : fixtures) {
     for (const auto& item : fixture.value[list_key]) {
       CaseResult result;
@@ -91,11 +101,10 @@ void forEachCase(const std::vector<Fixture>& fixtures, const std::string& suite,
       result.name = item["name"].get<std::string>();
       if (!options.filter.empty() && result.name.find(options.filter) == std::string::npos) continue;
       result.title = item.value("title", "");
-      result.strength = item.value("strength", "required") == "recommended" ? Strength::kRecommended
-                                                                          : Strength::kRequired;
+      result.level = *levelFromString(item.value("level", "required"));
       const auto started = std::chrono::steady_clock::now();
       try {
-        result.failures = run(item);
+        result.failures = run(item, result.warnings);
       } catch (const std::exception& error) {
         result.failures = {fmt::format("the fixture could not be run ({}): {}", fixture.file, error.what())};
       }
@@ -293,6 +302,7 @@ int main(int argc, char** argv) {
   std::string junit_path;
   std::string filter;
   std::string known_failures_path;
+  bool strict = false;
   std::string emulator_path = siblingProgram("live-emulator");
   std::string target_url;
   std::string control_token;
@@ -302,6 +312,7 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     command->add_option("--junit", junit_path, "also write JUnit XML to FILE");
     command->add_option("--filter", filter, "run only cases whose name contains TEXT");
+    command->add_flag("--strict", strict, "recommended cases decide the exit status too (by default only required ones do)");
     command->add_option("--known-failures", known_failures_path,
                         "file of case names (one per line, # comments) whose failures are expected");
     command->add_option("--emulator", emulator_path, "the live-emulator to start when no --target is given")
@@ -429,7 +440,7 @@ int main(int argc, char** argv) {
                             "--control-token or LIVE_CONTROL_TOKEN",
                             target_url, probe.status));
   }
-  Report report(known);
+  Report report(known, strict);
   const RunOptions options{filter};
   if (server_mode) {
     runServerSuite(target, apps, fixtures.value(), options, report);

@@ -27,11 +27,15 @@ std::string xmlEscape(const std::string& text) {
   return out;
 }
 
-const char* strengthName(Strength strength) {
-  return strength == Strength::kRequired ? "required" : "recommended";
-}
-
 }  // namespace
+
+std::string_view toString(Level level) { return level == Level::kRequired ? "required" : "recommended"; }
+
+std::optional<Level> levelFromString(std::string_view text) {
+  if (text == "required") return Level::kRequired;
+  if (text == "recommended") return Level::kRecommended;
+  return std::nullopt;
+}
 
 std::set<std::string> parseKnownFailures(const std::string& text) {
   std::set<std::string> names;
@@ -51,7 +55,8 @@ std::set<std::string> parseKnownFailures(const std::string& text) {
   return names;
 }
 
-Report::Report(std::set<std::string> known_failures) : known_failures_(std::move(known_failures)) {}
+Report::Report(std::set<std::string> known_failures, bool strict)
+    : known_failures_(std::move(known_failures)), strict_(strict) {}
 
 void Report::add(CaseResult result) {
   result.known_failure = known_failures_.count(result.name) > 0;
@@ -61,11 +66,12 @@ void Report::add(CaseResult result) {
   } else if (result.known_failure) {
     status = "XFAIL (known failure)";
   } else {
-    status = result.strength == Strength::kRequired ? "FAIL" : "FAIL (recommended)";
+    status = result.level == Level::kRequired || strict_ ? "FAIL" : "FAIL (recommended)";
   }
   std::printf("%-6s %s: %s [%s, %s]\n", result.passed() ? "ok" : "not ok", result.name.c_str(),
-              result.title.c_str(), strengthName(result.strength), status.c_str());
+              result.title.c_str(), std::string(toString(result.level)).c_str(), status.c_str());
   for (const auto& failure : result.failures) std::printf("         - %s\n", failure.c_str());
+  for (const auto& warning : result.warnings) std::printf("         ~ warning: %s\n", warning.c_str());
   std::fflush(stdout);
   results_.push_back(std::move(result));
 }
@@ -84,7 +90,7 @@ int Report::finish() {
       ++expected;
     } else {
       ++failed;
-      if (result.strength == Strength::kRequired) ++required_failed;
+      if (result.level == Level::kRequired || strict_) ++required_failed;
     }
   }
   std::string extra;
@@ -92,10 +98,24 @@ int Report::finish() {
   if (unexpectedly_passed > 0) {
     extra += fmt::format(" ({} listed as known failures passed: update the list)", unexpectedly_passed);
   }
-  if (required_failed == 0 && failed > 0) extra += " (only recommended cases failed)";
+  if (required_failed == 0 && failed > 0) {
+    extra += " (only recommended cases failed; --strict fails the run on them too)";
+  }
+  std::printf("%s\n", gradeLine().c_str());
   std::printf("%d passed, %d failed%s\n", passed, failed, extra.c_str());
   std::fflush(stdout);
   return required_failed == 0 ? 0 : 1;
+}
+
+std::string Report::gradeLine() const {
+  int run[2] = {0, 0};
+  int passed[2] = {0, 0};
+  for (const auto& result : results_) {
+    const int level = result.level == Level::kRequired ? 0 : 1;
+    ++run[level];
+    if (result.passed()) ++passed[level];
+  }
+  return fmt::format("required {}/{}, recommended {}/{}", passed[0], run[0], passed[1], run[1]);
 }
 
 std::string Report::junitXml(const std::string& suite_name) const {
@@ -111,9 +131,23 @@ std::string Report::junitXml(const std::string& suite_name) const {
                      results_.size(), failures, seconds);
   xml += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" time=\"{:.3f}\">\n",
                      xmlEscape(suite_name), results_.size(), failures, skipped, seconds);
+  int run[2] = {0, 0};
+  int passed[2] = {0, 0};
+  for (const auto& result : results_) {
+    const int level = result.level == Level::kRequired ? 0 : 1;
+    ++run[level];
+    if (result.passed()) ++passed[level];
+  }
+  xml += "    <properties>\n";
+  xml += fmt::format("      <property name=\"required.passed\" value=\"{}\"/>\n", passed[0]);
+  xml += fmt::format("      <property name=\"required.total\" value=\"{}\"/>\n", run[0]);
+  xml += fmt::format("      <property name=\"recommended.passed\" value=\"{}\"/>\n", passed[1]);
+  xml += fmt::format("      <property name=\"recommended.total\" value=\"{}\"/>\n", run[1]);
+  xml += fmt::format("      <property name=\"strict\" value=\"{}\"/>\n", strict_ ? "true" : "false");
+  xml += "    </properties>\n";
   for (const auto& result : results_) {
     xml += fmt::format("    <testcase classname=\"live-conformance.{}.{}\" name=\"{}\" time=\"{:.3f}\">",
-                       xmlEscape(result.suite), strengthName(result.strength), xmlEscape(result.name),
+                       xmlEscape(result.suite), toString(result.level), xmlEscape(result.name),
                        result.seconds);
     std::string details = result.title + "\n";
     for (const auto& failure : result.failures) details += "- " + failure + "\n";
@@ -122,6 +156,11 @@ std::string Report::junitXml(const std::string& suite_name) const {
     } else if (!result.passed()) {
       xml += fmt::format("\n      <failure message=\"{}\">{}</failure>\n    ",
                          xmlEscape(result.failures.front()), xmlEscape(details));
+    }
+    if (!result.warnings.empty()) {
+      std::string warnings;
+      for (const auto& warning : result.warnings) warnings += "warning: " + warning + "\n";
+      xml += fmt::format("\n      <system-out>{}</system-out>\n    ", xmlEscape(warnings));
     }
     xml += "</testcase>\n";
   }

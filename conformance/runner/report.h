@@ -1,21 +1,29 @@
 // How live-conformance reports: a line per case (pass / FAIL / expected failure), JUnit XML for CI
-// systems, and the closing "N passed, N failed" line. Knows nothing of what the cases check.
+// systems, and the graded closing lines ("required 19/19, recommended 6/9"). Knows nothing of what
+// the cases check.
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace live::conformance {
 
-enum class Strength { kRequired, kRecommended };
+// A case's level (docs/conformance.md, "Levels"): required cases are safety and honesty, which every
+// client must have; recommended ones are resilience.
+enum class Level { kRequired, kRecommended };
+std::string_view toString(Level level);
+std::optional<Level> levelFromString(std::string_view text);  // "required", "recommended"
 
 struct CaseResult {
-  std::string suite;  // "server" or "client"
+  std::string suite;  // "server", "client" or "webhook"
   std::string name;
   std::string title;
-  Strength strength = Strength::kRequired;
+  Level level = Level::kRequired;
   std::vector<std::string> failures;  // empty: passed. Each says what was expected and what was seen.
+  std::vector<std::string> warnings;  // reported, never failed (e.g. an adapter's stray stdout lines)
   bool known_failure = false;         // listed in the known-failures file
   double seconds = 0;
 
@@ -24,18 +32,22 @@ struct CaseResult {
 
 class Report {
  public:
-  explicit Report(std::set<std::string> known_failures = {});
+  // `strict`: recommended cases decide the exit status too.
+  explicit Report(std::set<std::string> known_failures = {}, bool strict = false);
 
   // Marks a listed case, prints its line(s) at once and keeps it.
   void add(CaseResult result);
-  // The closing lines; returns the exit code: 0 only when every required case passed (a listed
-  // known failure does not count against it).
+  // The closing lines; returns the exit code: 0 only when every required case passed (with
+  // `strict`, every recommended one too); a listed known failure does not count against it.
   int finish();
-  // JUnit XML of every case so far.
+  // "required 19/19, recommended 6/9": passed of run, per level (a known failure is not a pass).
+  std::string gradeLine() const;
+  // JUnit XML of every case so far; the grade is in the suite's <properties>.
   std::string junitXml(const std::string& suite_name) const;
 
  private:
   std::set<std::string> known_failures_;
+  bool strict_ = false;
   std::vector<CaseResult> results_;
 };
 

@@ -242,7 +242,7 @@ std::vector<std::string> runCase(Target& target, const FixtureApps& apps, const 
 void runServerSuite(Target& target, const FixtureApps& apps, const std::vector<Fixture>& fixtures,
                     const RunOptions& options, Report& report) {
   forEachCase(fixtures, "server", "cases", options, report,
-              [&](const json& test) { return runCase(target, apps, test); });
+              [&](const json& test, std::vector<std::string>&) { return runCase(target, apps, test); });
 }
 
 }  // namespace live::conformance

@@ -38,11 +38,12 @@ struct RunOptions {
 };
 
 // Runs `run` on every item under `list_key` of `fixtures` that the filter selects and adds its
-// CaseResult (name, title, strength, failures, time) to the report. An item that throws while
+// CaseResult (name, title, level, failures, warnings, time) to the report. An item that throws while
 // running fails with a message naming its file.
+// `run` returns the case's failures and may add warnings (reported, never failed).
+using CaseRunner = std::function<std::vector<std::string>(const nlohmann::json&, std::vector<std::string>& warnings)>;
 void forEachCase(const std::vector<Fixture>& fixtures, const std::string& suite, const std::string& list_key,
-                 const RunOptions& options, Report& report,
-                 const std::function<std::vector<std::string>(const nlohmann::json&)>& run);
+                 const RunOptions& options, Report& report, const CaseRunner& run);
 
 void runServerSuite(Target& target, const FixtureApps& apps, const std::vector<Fixture>& fixtures,
                     const RunOptions& options, Report& report);

@@ -46,7 +46,17 @@ HttpAnswer Target::sendWith(const std::string& method, const std::string& target
     request.set_header("Authorization", "Bearer " + control_token_);
   }
   HttpAnswer answer;
+  // A keep-alive connection idle for a while may have been closed by the server (the emulator's
+  // idle timeout is 5 s): open a fresh one rather than find out mid-call. A control call that still
+  // meets a stale connection is sent once more on a new one (docs/conformance.md, chosen).
+  const auto now = std::chrono::steady_clock::now();
+  if (last_used_ && now - *last_used_ > kIdleReconnect) client_->stop();
   auto result = client_->send(request);
+  if (!result && with_token && (result.error() == httplib::Error::Read || result.error() == httplib::Error::Write)) {
+    client_->stop();
+    result = client_->send(request);
+  }
+  last_used_ = std::chrono::steady_clock::now();
   if (!result) {
     answer.error = httplib::to_string(result.error());
     if (result.error() == httplib::Error::SSLConnection || result.error() == httplib::Error::SSLServerVerification ||

@@ -4,6 +4,7 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -48,9 +49,14 @@ class Target {
   HttpAnswer sendWith(const std::string& method, const std::string& target, const std::string& body,
                       const std::string& content_type, bool with_token);
 
+  // Idle longer than this, the connection is replaced before the next call (below the emulator's
+  // 5 s keep-alive timeout, so the server never closes it under us).
+  static constexpr std::chrono::milliseconds kIdleReconnect{2000};
+
   std::string url_;
   std::string control_token_;
   std::unique_ptr<httplib::Client> client_;
+  std::optional<std::chrono::steady_clock::time_point> last_used_;
 };
 
 }  // namespace live::conformance

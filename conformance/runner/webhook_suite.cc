@@ -102,7 +102,7 @@ std::vector<std::string> runCase(Target& emulator, const WebhookReceiver& receiv
 void runWebhookSuite(Target& emulator, const WebhookReceiver& receiver, const std::vector<Fixture>& fixtures,
                      const RunOptions& options, Report& report) {
   forEachCase(fixtures, "webhook", "cases", options, report,
-              [&](const json& test) { return runCase(emulator, receiver, test); });
+              [&](const json& test, std::vector<std::string>&) { return runCase(emulator, receiver, test); });
 }
 
 }  // namespace live::conformance
