@@ -1,12 +1,14 @@
 // live-client: the reference client's command line (docs/live-client.md).
 //   destroy-room [ROOM_ID...]   dissolve rooms (from arguments, or one per line on stdin)
 //   create-room, get-room, update-room, list-rooms, room-stats   the room lifecycle
+//   adapter [OP] ROOM_ID...     the live-conformance adapter protocol (destroy, create, get, update, list)
 //   usersig                     print a UserSig for the settings
 //   verify-usersig USERSIG      say whether a UserSig is valid for the settings, and if not, why
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <chrono>
@@ -209,6 +211,46 @@ int destroyRooms(const Settings& settings, std::vector<std::string> rooms, unsig
   return kExitOk;
 }
 
+// adapter [OP] ROOM...: the adapter protocol of live-conformance (docs/conformance.md, "The adapter
+// protocol"). OP is destroy (also when absent), create, get, update or list; one JSON line per item
+// with the protocol's outcome words.
+int runAdapter(const Settings& settings, std::vector<std::string> arguments, const live::client::ClientOptions& options) {
+  static const std::vector<std::string> kOperations = {"destroy", "create", "get", "update", "list"};
+  std::string operation = "destroy";
+  if (!arguments.empty() && std::find(kOperations.begin(), kOperations.end(), arguments.front()) != kOperations.end()) {
+    operation = arguments.front();
+    arguments.erase(arguments.begin());
+  }
+  if (operation == "destroy") return destroyRooms(settings, arguments, 1, options);
+  auto client = clientFor(settings, options);
+  if (!client) return kExitUsage;
+  int exit_code = kExitOk;
+  const auto report = [&](const live::client::RoomCallResult& result, const char* success) {
+    auto line = result.toJson();
+    if (result.outcome == live::client::RoomCallResult::Outcome::kOk) line["outcome"] = success;
+    printLine(line);
+    exit_code = std::max(exit_code, exitCodeOf(result));
+  };
+  if (operation == "list") {
+    const auto listed = client->listAllRooms();
+    for (const auto& room : listed.rooms) {
+      printLine({{"RoomId", room.value("RoomId", "")}, {"outcome", "listed"}});
+    }
+    if (!listed.last.ok()) report(listed.last, "listed");
+    return exit_code;
+  }
+  for (const auto& room : arguments) {
+    if (operation == "create") {
+      report(client->createRoom({{"RoomId", room}, {"RoomType", "Live"}}), "created");
+    } else if (operation == "get") {
+      report(client->getRoomInfo(room), "ok");
+    } else {
+      report(client->updateRoomInfo({{"RoomId", room}, {"Notice", "updated by live-client adapter"}}), "updated");
+    }
+  }
+  return exit_code;
+}
+
 // Prints each check of the UserSig against the settings; returns whether all passed.
 bool verifyUserSig(const std::string& usersig, const Settings& settings, bool check_sdkappid,
                    bool check_identifier, bool check_key, std::int64_t now) {
@@ -336,6 +378,14 @@ int main(int argc, char** argv) {
   stats->add_option("ROOM_ID", room_id, "the room")->required();
   addConnectionOptions(stats, stats_settings);
 
+  // adapter: the conformance adapter protocol, with destroy-room's defaults.
+  Settings adapter_settings;
+  std::vector<std::string> adapter_arguments;
+  auto* adapter = cli.add_subcommand("adapter", "The live-conformance adapter: [destroy|create|get|update|list] ROOM_ID... "
+                                                "(docs/conformance.md, \"The adapter protocol\")");
+  adapter->add_option("ARGUMENTS", adapter_arguments, "an operation (default destroy), then room ids");
+  addConnectionOptions(adapter, adapter_settings);
+
   // usersig
   std::int64_t expire = 86400 * 180;
   auto* usersig = cli.add_subcommand("usersig", "Print a UserSig for --identifier, signed with --secret-key");
@@ -381,11 +431,12 @@ int main(int argc, char** argv) {
     return roomCall(stats_settings, room_options, [&](auto& client) { return client.getRoomStats(room_id); });
   }
   if (list->parsed()) return listRooms(list_settings, room_options, list_count);
-  if (destroy->parsed()) {
+  if (destroy->parsed() || adapter->parsed()) {
     options.connect_timeout = options.read_timeout = std::chrono::milliseconds(timeout_ms);
     options.retry.deadline = std::chrono::milliseconds(deadline_ms);
     options.retry.initial_backoff = std::chrono::milliseconds(initial_backoff_ms);
     options.retry.max_backoff = std::chrono::milliseconds(max_backoff_ms);
+    if (adapter->parsed()) return runAdapter(adapter_settings, adapter_arguments, options);
     return destroyRooms(settings, rooms, concurrency, options);
   }
   if (usersig->parsed()) {

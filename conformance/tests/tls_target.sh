@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # HTTPS end to end: scripts/dev-cert makes a local CA and certificate; live-emulator serves them;
 # the reference client destroys a room over https trusting that CA (--ca-file), refuses the server
-# without it, and the client suite passes over https (--ca-file reaches the adapter as LIVE_CA_FILE).
+# without it, and the client suite passes over https (--ca-file reaches the adapter as LIVE_CA_FILE),
+# also with an adapter that sleeps past the emulator's 5 s keep-alive timeout before it starts.
 #   tls_target.sh SOURCE_DIR LIVE_EMULATOR LIVE_CLIENT LIVE_CONFORMANCE
 set -uo pipefail
 source_dir="$1"
@@ -37,8 +38,15 @@ status=$?
   fail "without --ca-file the client must refuse the unknown CA (exit 2), got $status: $output"
 echo "without --ca-file: refused, as it must be: $(grep -o '"detail":"[^"]*"' <<<"$output")"
 
-output=$("$conformance" client --target "$url" --ca-file "$work/cert/ca.pem" --adapter "$client destroy-room" 2>&1)
+output=$("$conformance" client --target "$url" --ca-file "$work/cert/ca.pem" --adapter "$client adapter" 2>&1)
 status=$?
 printf '%s\n' "$output" | tail -n 1
 [ "$status" -eq 0 ] || fail "client suite over https: exit $status"
+
+# The runner's control connection outlives a pause longer than the server's keep-alive timeout.
+output=$("$conformance" client --target "$url" --ca-file "$work/cert/ca.pem" --filter client-destroy-success \
+  --adapter "sleep 6; $client adapter" 2>&1)
+status=$?
+printf '%s\n' "$output" | tail -n 3
+[ "$status" -eq 0 ] || fail "client suite over https with an adapter that sleeps 6 s first: exit $status"
 echo "tls_target: the reference client and the client suite work over https"
