@@ -107,15 +107,20 @@ int Report::finish() {
   return required_failed == 0 ? 0 : 1;
 }
 
-std::string Report::gradeLine() const {
-  int run[2] = {0, 0};
-  int passed[2] = {0, 0};
+Report::Grade Report::grade() const {
+  Grade grade;
   for (const auto& result : results_) {
-    const int level = result.level == Level::kRequired ? 0 : 1;
-    ++run[level];
-    if (result.passed()) ++passed[level];
+    auto& counts = result.level == Level::kRequired ? grade.required : grade.recommended;
+    ++counts.run;
+    if (result.passed()) ++counts.passed;
   }
-  return fmt::format("required {}/{}, recommended {}/{}", passed[0], run[0], passed[1], run[1]);
+  return grade;
+}
+
+std::string Report::gradeLine() const {
+  const Grade counts = grade();
+  return fmt::format("required {}/{}, recommended {}/{}", counts.required.passed, counts.required.run,
+                     counts.recommended.passed, counts.recommended.run);
 }
 
 std::string Report::junitXml(const std::string& suite_name) const {
@@ -131,18 +136,12 @@ std::string Report::junitXml(const std::string& suite_name) const {
                      results_.size(), failures, seconds);
   xml += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" time=\"{:.3f}\">\n",
                      xmlEscape(suite_name), results_.size(), failures, skipped, seconds);
-  int run[2] = {0, 0};
-  int passed[2] = {0, 0};
-  for (const auto& result : results_) {
-    const int level = result.level == Level::kRequired ? 0 : 1;
-    ++run[level];
-    if (result.passed()) ++passed[level];
-  }
+  const Grade counts = grade();
   xml += "    <properties>\n";
-  xml += fmt::format("      <property name=\"required.passed\" value=\"{}\"/>\n", passed[0]);
-  xml += fmt::format("      <property name=\"required.total\" value=\"{}\"/>\n", run[0]);
-  xml += fmt::format("      <property name=\"recommended.passed\" value=\"{}\"/>\n", passed[1]);
-  xml += fmt::format("      <property name=\"recommended.total\" value=\"{}\"/>\n", run[1]);
+  xml += fmt::format("      <property name=\"required.passed\" value=\"{}\"/>\n", counts.required.passed);
+  xml += fmt::format("      <property name=\"required.total\" value=\"{}\"/>\n", counts.required.run);
+  xml += fmt::format("      <property name=\"recommended.passed\" value=\"{}\"/>\n", counts.recommended.passed);
+  xml += fmt::format("      <property name=\"recommended.total\" value=\"{}\"/>\n", counts.recommended.run);
   xml += fmt::format("      <property name=\"strict\" value=\"{}\"/>\n", strict_ ? "true" : "false");
   xml += "    </properties>\n";
   for (const auto& result : results_) {

@@ -46,6 +46,16 @@ class Report {
   std::string junitXml(const std::string& suite_name) const;
 
  private:
+  struct Grade {
+    struct Counts {
+      int passed = 0;
+      int run = 0;
+    };
+    Counts required;
+    Counts recommended;
+  };
+  Grade grade() const;
+
   std::set<std::string> known_failures_;
   bool strict_ = false;
   std::vector<CaseResult> results_;
