@@ -111,7 +111,7 @@ TEST_CASE("--help and --version exit 0") {
 
 TEST_CASE("a bad scenario file exits 78 naming the file and the field") {
   const std::string path = "main_test_scenario.json";
-  std::ofstream(path) << R"({"faults": [{"api": "destroy_room", "action": {"http_status": 200}}]})";
+  std::ofstream(path) << R"({"faults": [{"api": "destroy_room", "action": {"http_status": 204}}]})";
   Emulator emulator({"--scenario", path, "--port", "0"});
   CHECK(emulator.wait(5000) == 78);
   CHECK_THAT(emulator.readStderr(),

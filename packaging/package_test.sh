@@ -24,6 +24,6 @@ if dpkg-deb -f "$deb" Depends | grep -q -- '-dev'; then echo "depends on a -dev 
 cd "$work"
 "$work/root/usr/bin/live-conformance" server --emulator "$work/root/usr/bin/live-emulator" | tail -3
 "$work/root/usr/bin/live-conformance" client --emulator "$work/root/usr/bin/live-emulator" \
-  --adapter "$work/root/usr/bin/live-client destroy-room" | tail -3
+  --adapter "$work/root/usr/bin/live-client adapter" | tail -3
 lintian --fail-on error --no-tag-display-limit "$deb"
 echo "package_test: ok"

@@ -370,7 +370,7 @@ TEST_CASE("GET and DELETE /__emulator/faults, bad rules are 400 naming the field
   const std::vector<std::pair<json, std::string>> bad = {
       {json{{"api", "kick_member"}, {"action", {{"error_code", 1}}}}, "fault.api"},
       {json{{"api", "destroy_room"}}, "fault.action"},
-      {json{{"api", "destroy_room"}, {"action", {{"http_status", 200}}}}, "http_status"},
+      {json{{"api", "destroy_room"}, {"action", {{"http_status", 204}}}}, "http_status"},
       {json{{"api", "destroy_room"}, {"action", {{"error_code", 1}, {"http_status", 502}}}}, "only one"},
       {json{{"api", "destroy_room"}, {"count", 0}, {"action", {{"error_code", 1}}}}, "fault.count"},
       {json{{"api", "destroy_room"}, {"action", {{"delay_ms", -1}}}}, "delay_ms"},
