@@ -77,7 +77,7 @@ function randomParameter() {
 }
 
 // Starts at most ~190 calls per second, below the documented 200 (9 per second for get_room_list,
-// whose limit is 10; 140 per second for the pacer-only client, whose pacer is its only wait).
+// whose limit is 10). The pacer-only client waits for nothing else.
 let nextStart = 0;
 async function pace(perSecond) {
   const now = Date.now();
@@ -128,7 +128,7 @@ async function attempts(operation, payload, perSecond = 190) {
   let previousQuery = null;
   for (let attempt = 1; ; attempt += 1) {
     if (broken !== 'five-fast-attempts') {
-      await pace(quirk === 'paces-1-per-second' ? 1 : broken === 'pacer-only-backoff' ? 140 : perSecond);
+      await pace(quirk === 'paces-1-per-second' ? 1 : perSecond);
     }
     const answer = await call(command, payload, quirk === 'identical-resend' ? previousQuery : null);
     previousQuery = answer.query;
