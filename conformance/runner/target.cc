@@ -7,8 +7,15 @@
 namespace live::conformance {
 
 Target::Target(const std::string& url, std::string control_token, const std::string& ca_file)
-    : url_(url), control_token_(std::move(control_token)), client_(std::make_unique<httplib::Client>(url)) {
-  if (!ca_file.empty()) client_->set_ca_cert_path(ca_file.c_str());
+    : url_(url), control_token_(std::move(control_token)), ca_file_(ca_file) {
+  connect();
+}
+
+void Target::connect() {
+  // A new client rather than Client::stop(): stop() takes the client's socket lock in a way that
+  // ThreadSanitizer reports as an unlock by the wrong thread.
+  client_ = std::make_unique<httplib::Client>(url_);
+  if (!ca_file_.empty()) client_->set_ca_cert_path(ca_file_.c_str());
   client_->set_tcp_nodelay(true);
   client_->set_keep_alive(true);
   client_->set_connection_timeout(5);
@@ -50,10 +57,10 @@ HttpAnswer Target::sendWith(const std::string& method, const std::string& target
   // idle timeout is 5 s): open a fresh one rather than find out mid-call. A control call that still
   // meets a stale connection is sent once more on a new one (docs/conformance.md, chosen).
   const auto now = std::chrono::steady_clock::now();
-  if (last_used_ && now - *last_used_ > kIdleReconnect) client_->stop();
+  if (last_used_ && now - *last_used_ > kIdleReconnect) connect();
   auto result = client_->send(request);
   if (!result && with_token && (result.error() == httplib::Error::Read || result.error() == httplib::Error::Write)) {
-    client_->stop();
+    connect();
     result = client_->send(request);
   }
   last_used_ = std::chrono::steady_clock::now();

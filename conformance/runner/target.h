@@ -53,8 +53,11 @@ class Target {
   // 5 s keep-alive timeout, so the server never closes it under us).
   static constexpr std::chrono::milliseconds kIdleReconnect{2000};
 
+  void connect();  // a new client, hence a new connection at the next call
+
   std::string url_;
   std::string control_token_;
+  std::string ca_file_;
   std::unique_ptr<httplib::Client> client_;
   std::optional<std::chrono::steady_clock::time_point> last_used_;
 };
