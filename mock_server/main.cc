@@ -2,6 +2,7 @@
 // Command line and process lifecycle only; everything else lives in the libraries.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <httplib.h>
 #include <malloc.h>
 #include <pthread.h>
 
@@ -27,6 +28,36 @@ constexpr int kExitConfig = 78;
 int fail(int code, const std::string& message) {
   std::fprintf(stderr, "live-emulator: %s\n", message.c_str());
   return code;
+}
+
+// --probe: asks a running emulator (this command line's --host/--port, or the environment's) for
+// GET /__emulator/health, the way a container health check does where there is no curl. Exit 0
+// when it answers 200, 1 otherwise, with the reason on stderr.
+int probe(std::string host, int port, const std::string& control_token, bool tls) {
+  if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
+  if (host == "::") host = "::1";
+  const std::string url = fmt::format("{}://{}:{}", tls ? "https" : "http",
+                                      host.find(':') != std::string::npos ? "[" + host + "]" : host, port);
+  httplib::Client client(url);
+  client.set_tcp_nodelay(true);
+  client.set_connection_timeout(2, 0);
+  client.set_read_timeout(2, 0);
+  client.enable_server_certificate_verification(false);  // our own, on loopback
+  httplib::Headers headers;
+  if (!control_token.empty()) headers.emplace("Authorization", "Bearer " + control_token);
+  const auto answer = client.Get("/__emulator/health", headers);
+  if (!answer) {
+    std::fprintf(stderr, "live-emulator --probe: %s/__emulator/health: no answer (%s)\n", url.c_str(),
+                 httplib::to_string(answer.error()).c_str());
+    return 1;
+  }
+  if (answer->status != 200) {
+    std::fprintf(stderr, "live-emulator --probe: %s/__emulator/health: HTTP %d: %s\n", url.c_str(),
+                 answer->status, answer->body.c_str());
+    return 1;
+  }
+  std::printf("%s\n", answer->body.c_str());
+  return kExitOk;
 }
 
 void printStartup(const live::domain::EmulatorConfig& config, std::size_t rooms, bool embedded_default,
@@ -77,12 +108,16 @@ int main(int argc, char** argv) {
   std::string tls_cert;
   std::vector<std::string> allowed_hosts;
   std::string tls_key;
-  cli.add_option("--host", host, "Address to listen on")->capture_default_str();
+  // Chosen: four flags also come from the environment (a flag given wins), so that a container
+  // image can listen on 0.0.0.0:9000 while `docker run IMAGE --config FILE` still works.
+  cli.add_option("--host", host, "Address to listen on")->envname("LIVE_EMULATOR_HOST")->capture_default_str();
   cli.add_option("--port", port, "Port to listen on; 0 picks a free port")
+      ->envname("LIVE_EMULATOR_PORT")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
   cli.add_option("--config", config_path, "JSON configuration file (apps, rooms, rate_limits); "
-                                          "without it, the embedded default");
+                                          "without it, the embedded default")
+      ->envname("LIVE_EMULATOR_CONFIG");
   cli.add_option("--rate-limit", rate_limit,
                  "Requests per second per app for every API, overriding the documented limits "
                  "and the config; 0 turns limiting off")
@@ -97,7 +132,8 @@ int main(int argc, char** argv) {
                  "each reset; repeatable");
   cli.add_option("--control-token", control_token,
                  "Serve the control API to any client sending 'Authorization: Bearer TOKEN' "
-                 "(without it: loopback clients only)");
+                 "(without it: loopback clients only)")
+      ->envname("LIVE_EMULATOR_CONTROL_TOKEN");
   cli.add_option("--state-file", state_path,
                  "Keep rooms across restarts in FILE: created from the config's rooms if missing, "
                  "the room state if present; every change is durable before it is answered");
@@ -113,10 +149,15 @@ int main(int argc, char** argv) {
   cli.add_option("--log-format", log_format, "Request log on stderr: text, json or none")
       ->check(CLI::IsMember({"text", "json", "none"}))
       ->capture_default_str();
+  bool probe_only = false;
+  cli.add_flag("--probe", probe_only,
+               "Do not start: ask the emulator at --host/--port for GET /__emulator/health and exit "
+               "0 if it is ready (a container health check)");
   if (const auto exit_code = live::cli::parseCommandLine(cli, argc, argv, "live-emulator", LIVE_VERSION,
                                                         "docs/live-emulator.md (flags, config, request log) and docs/control-api.md (the control API)")) {
     return *exit_code;
   }
+  if (probe_only) return probe(host, port, control_token, !tls_cert.empty());
 
   live::domain::EmulatorConfig config;
   if (config_path.empty()) {

@@ -97,7 +97,7 @@ TEST_CASE("a bad config exits 78 naming the file, the field and the expectation"
   std::remove(path.c_str());
 }
 
-TEST_CASE("--help and --version exit 0") {
+TEST_CASE("live-emulator --help and --version exit 0") {
   Emulator help({"--help"});
   CHECK(help.firstLine(5000).find("live-emulator") != std::string::npos);
   CHECK(help.wait(5000) == 0);
@@ -134,4 +134,32 @@ TEST_CASE("the request log: one line per vendor call on stderr, never the UserSi
                                     [](const auto& entry) { return entry.first == "usersig"; });
   CHECK(log.find(usersig->second) == std::string::npos);
   CHECK(log.find("emulator-secret-key") == std::string::npos);
+}
+
+TEST_CASE("the environment's LIVE_EMULATOR_PORT and LIVE_EMULATOR_HOST stand in for --port and --host and a flag given wins") {
+  {
+    live::testing::ChildProcess from_environment(LIVE_EMULATOR_PATH, {},
+                                                 {"LIVE_EMULATOR_PORT=0", "LIVE_EMULATOR_HOST=127.0.0.1"});
+    // Port 0 picked a free port: not the default 9000 that would mean the variable was ignored.
+    CHECK(portOf(from_environment.readLine(5000)) != 9000);
+  }
+  {
+    live::testing::ChildProcess flag_wins(LIVE_EMULATOR_PATH, {"--port", "0"}, {"LIVE_EMULATOR_PORT=99999"});
+    CHECK(portOf(flag_wins.readLine(5000)) > 0);
+  }
+  live::testing::ChildProcess bad_environment(LIVE_EMULATOR_PATH, {}, {"LIVE_EMULATOR_PORT=99999"});
+  CHECK(bad_environment.wait(5000) == 64);  // EX_USAGE, as for a bad flag
+}
+
+TEST_CASE("live-emulator --probe exits 0 against a listening emulator and 1 where none listens") {
+  Emulator emulator({"--port", "0"});
+  const int port = portOf(emulator.firstLine(5000));
+  live::testing::ChildProcess ready(LIVE_EMULATOR_PATH, {"--probe", "--port", std::to_string(port)});
+  CHECK(ready.readLine(5000).find("\"status\":\"ok\"") != std::string::npos);
+  CHECK(ready.wait(5000) == 0);
+  emulator.signal(SIGTERM);
+  REQUIRE(emulator.wait(5000) == 0);
+  // The port is free again: nothing answers there.
+  live::testing::ChildProcess gone(LIVE_EMULATOR_PATH, {"--probe", "--port", std::to_string(port)});
+  CHECK(gone.wait(5000) == 1);
 }

@@ -116,7 +116,7 @@ TEST_CASE("verify-usersig says which check fails: claim, expected vs found, expi
   CHECK_THAT(garbage.readStdout(), Catch::Contains("decode: FAILED"));
 }
 
-TEST_CASE("--help ends with the docs page to read, and accepts an IPv6 endpoint in brackets") {
+TEST_CASE("live-client --help ends with the docs page to read and accepts an IPv6 endpoint in brackets") {
   ChildProcess help(LIVE_CLIENT_PATH, {"--help"});
   CHECK(help.wait(10000) == 0);
   CHECK_THAT(help.readStdout(), Catch::EndsWith("\nDocumentation: docs/live-client.md\n"));

@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
 
 export { decodeUsersig, signature, usersig } from './usersig.js';
 
@@ -20,15 +21,20 @@ export class ControlError extends Error {
   }
 }
 
-/** The live-emulator to run: `binary`, else $LIVE_EMULATOR, else live-emulator on PATH. */
+/**
+ * The live-emulator to run: `binary`, else $LIVE_EMULATOR, else the one this package carries (the
+ * npm package that scripts/package makes has bin/live-emulator), else live-emulator on PATH.
+ */
 export function findBinary(binary) {
   if (binary) return binary;
   if (process.env.LIVE_EMULATOR) return process.env.LIVE_EMULATOR;
+  const carried = fileURLToPath(new URL('./bin/live-emulator', import.meta.url));
+  if (existsSync(carried)) return carried;
   for (const dir of (process.env.PATH || '').split(path.delimiter)) {
     const candidate = path.join(dir, 'live-emulator');
     if (dir && existsSync(candidate)) return candidate;
   }
-  throw new Error('live-emulator not found: pass binary, set LIVE_EMULATOR, or put it on PATH');
+  throw new Error('live-emulator not found: pass binary, set LIVE_EMULATOR, install the npm package that carries it, or put it on PATH');
 }
 
 function query(parameters) {

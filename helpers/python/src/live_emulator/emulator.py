@@ -9,6 +9,7 @@ import os
 import queue
 import shutil
 import subprocess
+import sysconfig
 import threading
 import urllib.parse
 
@@ -25,11 +26,18 @@ class ControlError(Exception):
 
 
 def find_binary(binary=None):
-    """The live-emulator to run: `binary`, else $LIVE_EMULATOR, else live-emulator on PATH."""
-    candidate = binary or os.environ.get("LIVE_EMULATOR") or shutil.which("live-emulator")
+    """The live-emulator to run: `binary`, else $LIVE_EMULATOR, else the one the wheel installed
+    beside this Python (its scripts folder, found even when that is not on PATH), else PATH."""
+    candidate = binary or os.environ.get("LIVE_EMULATOR") or _installed_beside_python() or shutil.which("live-emulator")
     if not candidate:
-        raise FileNotFoundError("live-emulator not found: pass binary=, set LIVE_EMULATOR, or put it on PATH")
+        raise FileNotFoundError("live-emulator not found: pass binary=, set LIVE_EMULATOR, install the "
+                                "live_emulator wheel (it carries the programs), or put it on PATH")
     return candidate
+
+
+def _installed_beside_python():
+    candidate = os.path.join(sysconfig.get_path("scripts"), "live-emulator")
+    return candidate if os.access(candidate, os.X_OK) else None
 
 
 class Emulator:
