@@ -5,7 +5,8 @@
 - `live_emulator` (function scope): the same process, reset before each test, so every test starts
   from the configured rooms, an empty journal, no faults and the real clock.
 
-The binary is `--live-emulator` / $LIVE_EMULATOR / live-emulator on PATH.
+The binary is `--live-emulator` / $LIVE_EMULATOR / the one the live_emulator wheel installed beside
+this Python / live-emulator on PATH.
 """
 import os
 
