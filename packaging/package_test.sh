@@ -17,6 +17,11 @@ for program in live-emulator live-client live-conformance; do
   [ -x "$work/root/usr/bin/$program" ] || { echo "missing /usr/bin/$program" >&2; exit 1; }
   [ -f "$work/root/usr/share/man/man1/$program.1.gz" ] || { echo "missing the man page of $program" >&2; exit 1; }
 done
+version=$(dpkg-deb -f "$deb" Version)
+for program in live-emulator live-client live-conformance; do
+  said=$("$work/root/usr/bin/$program" --version)
+  [ "$said" = "$program $version" ] || { echo "$program --version said '$said', not '$program $version'" >&2; exit 1; }
+done
 [ -f "$work/root/usr/share/live-emulator/fixtures/conformance/config.json" ] || { echo "missing fixtures" >&2; exit 1; }
 [ -f "$work/root/usr/share/live-emulator/fixtures/scenarios/rate-limit-burst.json" ] || { echo "missing scenarios" >&2; exit 1; }
 if dpkg-deb -f "$deb" Depends | grep -q -- '-dev'; then echo "depends on a -dev package" >&2; exit 1; fi

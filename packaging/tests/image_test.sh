@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The OCI image under podman (runc, no daemon; its own storage in a temporary folder):
 #   - at most 40 MB, and its config listens on 0.0.0.0:9000 (so `-p 9000:9000` works);
+#   - its three programs print the artifact's version;
 #   - run with `-p HOST_PORT:9000` and a mounted config given as `--config /config.json`;
 #   - `live-emulator --probe` inside it (the health check) turns ready, GET /__emulator/health too;
 #   - live-room of the mounted config's app is destroyed through the mapped port (the config's
@@ -37,6 +38,12 @@ case "$env_listed" in
   *LIVE_EMULATOR_HOST=0.0.0.0*LIVE_EMULATOR_PORT=9000*) ;;
   *) fail "the image does not listen on 0.0.0.0:9000: Env is $env_listed" ;;
 esac
+
+for program in live-emulator live-client live-conformance; do
+  said=$("${podman[@]}" run --rm --entrypoint "/usr/bin/$program" "$loaded" --version)
+  [ "$said" = "$program $version" ] || fail "$program --version in the image said '$said', not '$program $version'"
+done
+echo "versions: $version in all three"
 
 # A free port on the host for -p PORT:9000.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
