@@ -36,8 +36,7 @@ int fail(int code, const std::string& message) {
 int probe(std::string host, int port, const std::string& control_token, bool tls) {
   if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
   if (host == "::") host = "::1";
-  const std::string url = fmt::format("{}://{}:{}", tls ? "https" : "http",
-                                      host.find(':') != std::string::npos ? "[" + host + "]" : host, port);
+  const std::string url = live::protocol::baseUrl(tls ? "https" : "http", host, port);
   httplib::Client client(url);
   client.set_tcp_nodelay(true);
   client.set_connection_timeout(2, 0);

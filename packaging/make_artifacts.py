@@ -14,6 +14,7 @@ time. Standard library only.
 """
 import argparse
 import base64
+import functools
 import gzip
 import hashlib
 import io
@@ -41,19 +42,21 @@ def run(*argv, cwd=None):
     return subprocess.run(argv, cwd=cwd, check=True, capture_output=True, text=True).stdout
 
 
+@functools.lru_cache(maxsize=None)
 def source_files(root, folder):
-    """The files of `folder` that git tracks (so that a stray local file never ships), sorted."""
+    """The files of `folder` that git tracks (so that a stray local file never ships), sorted.
+    Listed once, for all four artifacts."""
     try:
         listed = run("git", "-C", root, "ls-files", "-z", "--", folder).split("\0")
         files = [f for f in listed if f and os.path.isfile(os.path.join(root, f))]
         if files:
-            return sorted(files)
+            return tuple(sorted(files))
     except (OSError, subprocess.CalledProcessError):
         pass
     found = []
     for dirpath, _, names in os.walk(os.path.join(root, folder)):
         found += [os.path.relpath(os.path.join(dirpath, n), root) for n in names]
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 class Tree:
