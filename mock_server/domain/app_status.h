@@ -50,6 +50,10 @@ class AppStatusBoard final : public Resettable {
     std::lock_guard lock(mutex_);
     overrides_.clear();
   }
+  void resetApp(SdkAppId sdkappid) override {
+    std::lock_guard lock(mutex_);
+    overrides_.erase(sdkappid);
+  }
 
  private:
   struct Override {

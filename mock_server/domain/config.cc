@@ -204,6 +204,42 @@ Result<App> parseApp(const json& value, const std::string& path) {
 
 }  // namespace
 
+Result<RuntimeAppSpec> parseRuntimeApp(const json& value, SdkAppId assigned, const std::string& generated_key) {
+  const std::string path = "app";
+  if (!value.is_object()) return expected(path, "an object", value);
+  json app_value = value;
+  app_value.erase("rooms");
+  if (!app_value.contains("sdkappid")) app_value["sdkappid"] = assigned;
+  if (!app_value.contains("secret_key")) app_value["secret_key"] = generated_key;
+  auto app = parseApp(app_value, path);
+  if (!app) return Failure{app.error()};
+  RuntimeAppSpec spec;
+  spec.app = std::move(app).value();
+  if (app_value.contains("callback")) {
+    auto callback = parseCallbackConfig(app_value["callback"], path + ".callback");
+    if (!callback) return Failure{callback.error()};
+    spec.callback = std::move(callback).value();
+  }
+  if (value.contains("rooms")) {
+    const json& rooms = value["rooms"];
+    if (!rooms.is_array()) return expected(path + ".rooms", "an array of rooms", rooms);
+    const std::vector<App> apps{spec.app};
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < rooms.size(); ++i) {
+      const std::string room_path = fmt::format("{}.rooms[{}]", path, i);
+      json room_value = rooms[i];
+      if (room_value.is_object() && !room_value.contains("sdkappid")) room_value["sdkappid"] = spec.app.sdkappid;
+      auto room = parseRoom(room_value, room_path, apps);
+      if (!room) return Failure{room.error()};
+      if (!seen.insert(room.value().room.room_id).second) {
+        return Failure{fmt::format("{}.room_id: room \"{}\" is given twice", room_path, room.value().room.room_id)};
+      }
+      spec.rooms.push_back(std::move(room).value());
+    }
+  }
+  return spec;
+}
+
 const App* EmulatorConfig::findApp(SdkAppId sdkappid) const {
   for (const auto& app : apps) {
     if (app.sdkappid == sdkappid) return &app;

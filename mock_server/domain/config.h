@@ -46,6 +46,18 @@ Result<EmulatorConfig> parseConfig(std::string_view text);
 // Reads and parses a file; failure messages start with the file name.
 Result<EmulatorConfig> loadConfigFile(const std::string& path);
 
+// An app added at run time (POST /__emulator/apps, docs/control-api.md, "Apps at run time"): an
+// app object as in the config's "apps", whose sdkappid and secret_key may be left out, plus its own
+// "rooms" (room objects whose sdkappid may be left out).
+struct RuntimeAppSpec {
+  App app;
+  std::optional<CallbackConfig> callback;
+  std::vector<RoomConfig> rooms;
+};
+// `assigned` and `generated_key` stand in for an absent sdkappid and secret_key.
+Result<RuntimeAppSpec> parseRuntimeApp(const nlohmann::json& value, SdkAppId assigned,
+                                       const std::string& generated_key);
+
 // One room object as in the config's "rooms" (also what the control API accepts), validated
 // against `apps`. `path` prefixes error messages.
 Result<RoomConfig> parseRoom(const nlohmann::json& value, const std::string& path,

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <random>
+
 namespace live::domain {
 namespace {
 
@@ -59,28 +61,31 @@ Emulator::Emulator(EmulatorConfig config, EmulatorOptions options)
       options_(std::move(options)),
       clock_(options_.frozen_clock ? EmulatorClock(registry_, *options_.frozen_clock)
                                    : EmulatorClock(registry_)),
+      app_clocks_(registry_),
+      apps_(registry_, config_.apps),
       limiter_(registry_, clock_),
       app_statuses_(registry_),
       rooms_(std::make_unique<RoomStore>(registry_, config_.apps,
-                                         initialRooms(config_, clock_.now()))),
+                                         initialRooms(config_, clock_.now()), &app_clocks_)),
       accounts_(std::make_unique<AccountStore>(registry_, initialAccounts(config_))),
       faults_(registry_, clock_),
-      journal_(registry_, options_.journal_size),
+      journal_(registry_, options_.journal_size, &changes_),
       callbacks_(registry_, config_.callbacks),
-      callback_log_(registry_, options_.journal_size),
+      callback_log_(registry_, options_.journal_size, &changes_),
       metrics_(emulatedApis().size(), config_.apps.size()),
-      checks_(std::make_unique<CheckChain>(config_.apps, app_statuses_,
-                                           resolveLimits(config_, options_), limiter_,
+      checks_(std::make_unique<CheckChain>(apps_, app_statuses_,
+                                           resolveLimits(config_, options_), limiter_, app_clocks_,
                                            CheckOptions{options_.lenient_random})) {
   for (const auto& scenario : options_.scenarios) apply(scenario);
 }
 
 std::vector<Emulator::RateWindow> Emulator::rateWindows() const {
   std::vector<RateWindow> windows;
-  for (const auto& app : config_.apps) {
+  for (const auto& app : apps_.all()) {
+    const Duration offset = app_clocks_.offsetOf(app.sdkappid);
     for (const Api* api : emulatedApis()) {
       windows.push_back({app.sdkappid, api->name(), checks_->limitFor(*api),
-                         limiter_.inWindow(rateLimitKey(app.sdkappid, *api))});
+                         limiter_.inWindow(rateLimitKey(app.sdkappid, *api), offset)});
     }
   }
   return windows;
@@ -197,7 +202,9 @@ Metrics::Call Emulator::metricsOf(const CallContext& context, const ApiAnswer& a
                  : action.cut == AnswerCut::kTruncateBody ? Metrics::FaultKind::kTruncateBody
                  : action.cut == AnswerCut::kResetMidway  ? Metrics::FaultKind::kResetMidway
                                                           : Metrics::FaultKind::kDelay;
-  } else if (answer.envelope.error_code == protocol::toInt(protocol::ErrorCode::kRateLimited) && context.app != nullptr) {
+  } else if (answer.envelope.error_code == protocol::toInt(protocol::ErrorCode::kRateLimited) && context.app != nullptr &&
+             context.app >= config_.apps.data() && context.app < config_.apps.data() + config_.apps.size()) {
+    // Per-app counters are the configured apps' (chosen: an app added at run time counts in the totals).
     call.rate_limited_app = static_cast<std::size_t>(context.app - config_.apps.data());
   }
   return call;
@@ -208,7 +215,7 @@ protocol::ResponseStyle Emulator::responseStyleFor(const CallContext& context) c
   // query named a configured app, and in the 2024 shape otherwise (chosen: the app, and so its
   // style, is unknown).
   if (context.app != nullptr || !context.sdkappid_known) return context.response_style;
-  const App* app = config_.findApp(context.sdkappid);
+  const App* app = apps_.find(context.sdkappid);
   return app != nullptr ? app_statuses_.settingsOf(*app).response_style : context.response_style;
 }
 
@@ -269,9 +276,9 @@ RoomStore::RemoveResult Emulator::removeRoom(SdkAppId sdkappid, std::string_view
   });
   if (removed) {
     // Chosen: the control API acts as the app's root admin, from no particular address.
-    const App* app = config_.findApp(sdkappid);
+    const App* app = apps_.find(sdkappid);
     roomEvent(protocol::kCallbackAfterDestroyRoom, std::make_shared<const Room>(std::move(*removed)),
-              Actor{app != nullptr ? app->root_admin : "", "DestroyByUser", "", "RESTAPI"}, clock_.now());
+              Actor{app != nullptr ? app->root_admin : "", "DestroyByUser", "", "RESTAPI"}, appNow(sdkappid));
   }
   return result;
 }
@@ -287,7 +294,7 @@ void Emulator::roomEvent(std::string_view command, std::shared_ptr<const Room> r
   work->config = std::move(config);
   work->command = std::string(command);
   work->at = at;
-  work->request_time = unixSeconds(now);
+  work->request_time = unixSeconds(app_clocks_.appTime(room->sdkappid, now));
   if (fault) work->fault = fault->action.callback;
   CallbackDelivery delivery;
   delivery.time = at;
@@ -324,7 +331,7 @@ std::optional<RoomStore::OccupancyView> Emulator::changeMembers(SdkAppId sdkappi
                                                                 std::string_view room_id,
                                                                 const MemberEvents& events) {
   catchUp();
-  return rooms_->changeMembers(sdkappid, room_id, events, clock_.now());
+  return rooms_->changeMembers(sdkappid, room_id, events, appNow(sdkappid));
 }
 
 std::optional<std::string> Emulator::problemWith(const Scenario& scenario) const {
@@ -364,10 +371,120 @@ void Emulator::apply(const Scenario& scenario) {
   for (const auto& [sdkappid, strict] : scenario.app_strict_members) app_statuses_.setStrictMembers(sdkappid, strict);
   for (const auto& [sdkappid, rules] : scenario.app_auto_dissolve) rooms_->setRules(sdkappid, rules);
   for (const auto& [sdkappid, callback] : scenario.app_callbacks) callbacks_.put(sdkappid, callback);
-  for (const auto& configured : scenario.rooms) rooms_->put(roomAt(configured, clock_.now()));
+  for (const auto& configured : scenario.rooms) rooms_->put(roomAt(configured, appNow(configured.room.sdkappid)));
   for (const auto& entry : scenario.members) changeMembers(entry.sdkappid, entry.room_id, entry.events);
   for (const auto& rule : scenario.faults) faults_.add(rule);
   catchUp();
+}
+
+}  // namespace live::domain
+
+namespace live::domain {
+namespace {
+
+// A secret key for an app added without one: 32 random bytes, hex (chosen).
+std::string generatedSecretKey() {
+  std::random_device device;
+  std::string key;
+  for (int i = 0; i < 8; ++i) key += fmt::format("{:08x}", device());
+  return key;
+}
+
+// The parts of `scenario` that name app `sdkappid` (a scoped reset re-applies only those).
+Scenario scopedTo(const Scenario& scenario, SdkAppId sdkappid) {
+  Scenario scoped;
+  const auto copyFor = [&](const auto& from, auto& to) {
+    for (const auto& [app, value] : from) {
+      if (app == sdkappid) to.emplace_back(app, value);
+    }
+  };
+  copyFor(scenario.app_statuses, scoped.app_statuses);
+  copyFor(scenario.app_response_styles, scoped.app_response_styles);
+  copyFor(scenario.app_strict_members, scoped.app_strict_members);
+  copyFor(scenario.app_auto_dissolve, scoped.app_auto_dissolve);
+  copyFor(scenario.app_callbacks, scoped.app_callbacks);
+  for (const auto& room : scenario.rooms) {
+    if (room.room.sdkappid == sdkappid) scoped.rooms.push_back(room);
+  }
+  for (const auto& entry : scenario.members) {
+    if (entry.sdkappid == sdkappid) scoped.members.push_back(entry);
+  }
+  for (const auto& rule : scenario.faults) {
+    if (rule.sdkappid == sdkappid) scoped.faults.push_back(rule);
+  }
+  return scoped;
+}
+
+}  // namespace
+
+Result<App> Emulator::addApp(const nlohmann::json& spec) {
+  const bool named = spec.is_object() && spec.contains("sdkappid");
+  auto parsed = parseRuntimeApp(spec, named ? 0 : apps_.nextFreeSdkAppId(), generatedSecretKey());
+  if (!parsed) return Failure{parsed.error()};
+  RuntimeAppSpec app = std::move(parsed).value();
+  const SdkAppId sdkappid = app.app.sdkappid;
+  if (!apps_.add(app.app)) return Failure{fmt::format("app.sdkappid: app {} exists already", sdkappid)};
+  catchUp();
+  std::vector<Room> rooms;
+  for (const auto& configured : app.rooms) rooms.push_back(roomAt(configured, appNow(sdkappid)));
+  rooms_->addApp(app.app, std::move(rooms));
+  AccountStore::Accounts accounts;
+  for (const auto& account : app.app.imported_accounts) accounts.emplace(account, ImAccount{});
+  accounts_->addApp(sdkappid, std::move(accounts));
+  callbacks_.addApp(sdkappid, std::move(app.callback));
+  return app.app;
+}
+
+Emulator::RemoveAppResult Emulator::removeApp(SdkAppId sdkappid) {
+  switch (apps_.remove(sdkappid)) {
+    case AppDirectory::RemoveResult::kConfigured:
+      return RemoveAppResult::kConfigured;
+    case AppDirectory::RemoveResult::kAbsent:
+      return RemoveAppResult::kAbsent;
+    case AppDirectory::RemoveResult::kRemoved:
+      break;
+  }
+  // What the parts hold of it goes; then its rooms, accounts and callback configuration.
+  registry_.resetApp(sdkappid);
+  rooms_->removeApp(sdkappid);
+  accounts_->removeApp(sdkappid);
+  callbacks_.removeApp(sdkappid);
+  return RemoveAppResult::kRemoved;
+}
+
+void Emulator::resetApp(SdkAppId sdkappid) {
+  registry_.resetApp(sdkappid);
+  for (const auto& scenario : options_.scenarios) apply(scopedTo(scenario, sdkappid));
+}
+
+void Emulator::advanceApp(SdkAppId sdkappid, Duration by) {
+  app_clocks_.advance(sdkappid, by);
+  rooms_->appClockMoved(sdkappid);
+  catchUp();
+}
+
+VerificationResult Emulator::verify(const Verification& verification) {
+  const auto evaluateNow = [&] {
+    catchUp();
+    if (verification.on_callbacks) {
+      CallbackFilter filter;
+      filter.sdkappid = verification.sdkappid;
+      return evaluate(verification, callback_log_.select(filter));
+    }
+    JournalFilter filter;
+    filter.sdkappid = verification.sdkappid;
+    return evaluate(verification, journal_.select(filter, std::nullopt, SIZE_MAX).entries);
+  };
+  VerificationResult result = evaluateNow();
+  if (result.ok || result.settled || verification.wait.count() == 0) return result;
+  changes_.waitUntil(std::chrono::steady_clock::now() + verification.wait, [&] {
+    result = evaluateNow();
+    return result.ok || result.settled;
+  });
+  if (!result.ok && !result.settled) {
+    result.message = fmt::format("after waiting {} ms, {}", verification.wait.count(), result.message);
+  }
+  return result;
 }
 
 }  // namespace live::domain

@@ -11,6 +11,10 @@
 #include <vector>
 
 #include "domain/accounts/account_store.h"
+#include "domain/accounts/app_directory.h"
+#include "domain/change_signal.h"
+#include "domain/time/app_clocks.h"
+#include "domain/verification.h"
 #include "domain/app_status.h"
 #include "domain/callbacks/callbacks.h"
 #include "domain/api/call.h"
@@ -78,6 +82,32 @@ class Emulator {
   // The names of the parts reset() reaches, in order.
   std::vector<std::string> statefulParts() const { return registry_.names(); }
 
+  // Apps at run time (docs/control-api.md, "Apps at run time"). addApp parses an app object (its
+  // sdkappid and secret_key may be left out: they are then chosen) and adds the app with its rooms;
+  // the failure names the member. removeApp removes an app added at run time and everything the
+  // emulator holds of it.
+  Result<App> addApp(const nlohmann::json& spec);
+  enum class RemoveAppResult { kRemoved, kAbsent, kConfigured };
+  RemoveAppResult removeApp(SdkAppId sdkappid);
+  // Returns one app to its initial state: its rooms, accounts, settings, callback configuration,
+  // rate windows, clock offset, its faults (rules that name it), its journal entries and callbacks,
+  // then the parts of the start-up scenarios that name it. Other apps are untouched.
+  void resetApp(SdkAppId sdkappid);
+  // Moves only this app's time forward (its UserSigs, rate windows and rooms).
+  void advanceApp(SdkAppId sdkappid, Duration by);
+  Instant appNow(SdkAppId sdkappid) const { return app_clocks_.appTime(sdkappid, clock_.now()); }
+  Duration appClockOffset(SdkAppId sdkappid) const { return app_clocks_.offsetOf(sdkappid); }
+  const App* findApp(SdkAppId sdkappid) const { return apps_.find(sdkappid); }
+  bool isConfiguredApp(SdkAppId sdkappid) const { return apps_.isConfigured(sdkappid); }
+  // Every app: the configured ones, then those added at run time.
+  std::vector<App> apps() const { return apps_.all(); }
+
+  // Evaluates a verification on the journal (or the callback log), waiting up to its wait_ms for
+  // it to hold (docs/control-api.md, "Verification").
+  VerificationResult verify(const Verification& verification);
+  // Ends every wait of verify() now, and those to come (the server is shutting down).
+  void stopWaiting() { changes_.stop(); }
+
   // Applies a scenario on top of the current state.
   void apply(const Scenario& scenario);
   // Why `scenario` cannot be applied now (a member event for a room that neither exists nor is
@@ -134,7 +164,10 @@ class Emulator {
   const EmulatorOptions options_;
   // Every stateful part below joins this registry when it is constructed.
   ResetRegistry registry_;
+  ChangeSignal changes_;  // the journal and the callback log wake verify()'s waits
   EmulatorClock clock_;
+  AppClocks app_clocks_;
+  AppDirectory apps_;
   RateLimiter limiter_;
   AppStatusBoard app_statuses_;
   std::unique_ptr<RoomStore> rooms_;

@@ -191,8 +191,8 @@ json journalEntryToJson(const JournalEntry& entry) {
   return json::parse(text);
 }
 
-Journal::Journal(ResetRegistry& registry, std::size_t capacity)
-    : Resettable(registry, "journal"), capacity_(std::max<std::size_t>(capacity, 1)) {}
+Journal::Journal(ResetRegistry& registry, std::size_t capacity, ChangeSignal* signal)
+    : Resettable(registry, "journal"), capacity_(std::max<std::size_t>(capacity, 1)), signal_(signal) {}
 
 void Journal::record(JournalEntry entry) {
   if (entry.body.size() > kJournalBodyBytes) {
@@ -200,10 +200,13 @@ void Journal::record(JournalEntry entry) {
     entry.body_truncated = true;
   }
   auto shared = std::make_shared<const JournalEntry>(std::move(entry));
-  std::lock_guard lock(mutex_);
-  complete(shared->seq);
-  if (entries_.size() == capacity_) entries_.pop_front();
-  entries_.push_back(std::move(shared));
+  {
+    std::lock_guard lock(mutex_);
+    complete(shared->seq);
+    if (entries_.size() == capacity_) entries_.pop_front();
+    entries_.push_back(std::move(shared));
+  }
+  if (signal_ != nullptr) signal_->notify();
 }
 
 void Journal::abandon(std::uint64_t seq) {
@@ -276,6 +279,11 @@ Journal::Selection Journal::select(const JournalFilter& filter, std::optional<st
 void Journal::clear() {
   std::lock_guard lock(mutex_);
   entries_.clear();
+}
+
+void Journal::clear(SdkAppId sdkappid) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(entries_, [&](const auto& entry) { return entry->sdkappid == sdkappid; });
 }
 
 }  // namespace live::domain

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "domain/change_signal.h"
 #include "domain/time/clock.h"
 #include "domain/rooms/model.h"
 #include "domain/resettable.h"
@@ -75,8 +76,8 @@ nlohmann::json journalEntryToJson(const JournalEntry& entry);  // the same, pars
 
 class Journal final : public Resettable {
  public:
-  // Keeps at most `capacity` entries (at least 1).
-  Journal(ResetRegistry& registry, std::size_t capacity);
+  // Keeps at most `capacity` entries (at least 1); notifies `signal`, when given, of each record.
+  Journal(ResetRegistry& registry, std::size_t capacity, ChangeSignal* signal = nullptr);
 
   void record(JournalEntry entry);  // thread-safe
   // Marks `seq` as one that will never be recorded (its call ended in an exception), so that
@@ -97,11 +98,15 @@ class Journal final : public Resettable {
   Selection select(const JournalFilter& filter, std::optional<std::uint64_t> after_seq,
                    std::size_t limit, bool newest = false) const;
   void clear();
+  // Removes one app's entries only.
+  void clear(SdkAppId sdkappid);
   void reset() override { clear(); }
+  void resetApp(SdkAppId sdkappid) override { clear(sdkappid); }
   std::size_t capacity() const { return capacity_; }
 
  private:
   const std::size_t capacity_;
+  ChangeSignal* const signal_;
   mutable std::mutex mutex_;
   std::deque<std::shared_ptr<const JournalEntry>> entries_;  // guarded by mutex_
   // Every seq up to complete_seq_ is recorded; recorded seqs above it wait in pending_seqs_.

@@ -3,6 +3,7 @@
 // POST /__emulator/reset; adding a part cannot leave reset behind.
 #pragma once
 
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -17,6 +18,8 @@ class ResetRegistry {
  public:
   // Resets every part, in the order they registered. Thread-safe.
   void resetAll();
+  // Resets every part's state of one app (docs/control-api.md, "Apps at run time"). Thread-safe.
+  void resetApp(std::uint32_t sdkappid);
   // The registered parts' names, in registration order.
   std::vector<std::string> names() const;
 
@@ -38,6 +41,10 @@ class Resettable {
 
   // Returns the part to the state it had right after configuration. Thread-safe.
   virtual void reset() = 0;
+  // Returns what the part holds of app `sdkappid` to that app's initial state (what the config, or
+  // POST /__emulator/apps, gave it) and leaves every other app's alone. A part that holds nothing
+  // per app does nothing, and says so. Thread-safe.
+  virtual void resetApp(std::uint32_t sdkappid) = 0;
   const std::string& partName() const { return name_; }
 
  private:
@@ -52,6 +59,11 @@ inline void ResetRegistry::add(Resettable* part) {
 inline void ResetRegistry::resetAll() {
   std::lock_guard lock(mutex_);
   for (Resettable* part : parts_) part->reset();
+}
+
+inline void ResetRegistry::resetApp(std::uint32_t sdkappid) {
+  std::lock_guard lock(mutex_);
+  for (Resettable* part : parts_) part->resetApp(sdkappid);
 }
 
 inline std::vector<std::string> ResetRegistry::names() const {

@@ -65,9 +65,48 @@ bool sdkAppIdParameter(const httplib::Request& request, httplib::Response& respo
   return out.has_value();
 }
 
+// For a call scoped by ?sdkappid=: parses it, and answers 404 when no such app exists. True when
+// the call may go on (`out` is empty when the call is not scoped).
+bool scopedApp(const httplib::Request& request, httplib::Response& response, const domain::Emulator& emulator,
+               std::optional<domain::SdkAppId>& out) {
+  if (!sdkAppIdParameter(request, response, out)) return false;
+  if (out && emulator.findApp(*out) == nullptr) {
+    fail(response, 404, fmt::format("no app {} exists (configured, or added with POST /__emulator/apps)", *out));
+    return false;
+  }
+  return true;
+}
+
+json appJson(domain::Emulator& emulator, const domain::App& app, bool with_key) {
+  const auto settings = emulator.appStatuses().settingsOf(app);
+  const auto callbacks = emulator.callbacks().all();
+  json entry{{"sdkappid", app.sdkappid},
+             {"root_admin", app.root_admin},
+             {"admins", app.admins},
+             {"status", domain::toString(settings.status)},
+             {"response_style", protocol::toString(settings.response_style)},
+             {"strict_members", settings.strict_members},
+             {"require_imported_accounts", app.require_imported_accounts},
+             {"accounts", emulator.accounts().list(app.sdkappid).size()},
+             {"auto_dissolve", domain::autoDissolveRulesToJson(emulator.rooms().rules(app.sdkappid).value_or(app.auto_dissolve))},
+             {"added_at_run_time", !emulator.isConfiguredApp(app.sdkappid)}};
+  const auto callback = callbacks.find(app.sdkappid);
+  entry["callback"] = callback != callbacks.end() ? domain::callbackConfigToJson(callback->second) : json();
+  if (with_key) entry["secret_key"] = app.secret_key;
+  return entry;
+}
+
 json clockJson(domain::EmulatorClock& clock) {
   return json{{"now", domain::unixSecondsFractional(clock.now())},
               {"mode", clock.mode() == domain::EmulatorClock::Mode::kReal ? "real" : "manual"}};
+}
+
+json appClockJson(domain::Emulator& emulator, domain::SdkAppId sdkappid) {
+  json answer = clockJson(emulator.clock());
+  answer["sdkappid"] = sdkappid;
+  answer["now"] = domain::unixSecondsFractional(emulator.appNow(sdkappid));
+  answer["ahead_seconds"] = std::chrono::duration<double>(emulator.appClockOffset(sdkappid)).count();
+  return answer;
 }
 
 }  // namespace
@@ -242,7 +281,14 @@ std::vector<ControlRoute> installControlApi(httplib::Server& http_server, domain
                reply(response, 200, answer);
              }));
 
-  server.Post("/__emulator/reset", guarded([&emulator](const httplib::Request&, httplib::Response& response) {
+  // ?sdkappid=N resets one app only (docs/control-api.md, "Apps at run time").
+  server.Post("/__emulator/reset", guarded([&emulator](const httplib::Request& request, httplib::Response& response) {
+                std::optional<domain::SdkAppId> sdkappid;
+                if (!scopedApp(request, response, emulator, sdkappid)) return;
+                if (sdkappid) {
+                  emulator.resetApp(*sdkappid);
+                  return reply(response, 200, json{{"status", "reset"}, {"sdkappid", *sdkappid}, {"parts", emulator.statefulParts()}});
+                }
                 emulator.reset();
                 reply(response, 200, json{{"status", "reset"}, {"parts", emulator.statefulParts()}});
               }));
@@ -283,12 +329,12 @@ std::vector<ControlRoute> installControlApi(httplib::Server& http_server, domain
                                             ? domain::nonNegativeInteger(item["sdkappid"])
                                             : std::nullopt;
                   if (sdkappid && *sdkappid <= UINT32_MAX &&
-                      !emulator.config().findApp(static_cast<domain::SdkAppId>(*sdkappid))) {
+                      !emulator.findApp(static_cast<domain::SdkAppId>(*sdkappid))) {
                     return fail(response, 404, fmt::format("{}: no app {} is configured", path, *sdkappid));
                   }
-                  auto parsed = domain::parseRoom(item, path, emulator.config().apps);
+                  auto parsed = domain::parseRoom(item, path, emulator.apps());
                   if (!parsed) return fail(response, 400, parsed.error());
-                  rooms.push_back(domain::roomAt(parsed.value(), emulator.clock().now()));
+                  rooms.push_back(domain::roomAt(parsed.value(), emulator.appNow(parsed.value().room.sdkappid)));
                 }
                 for (std::size_t i = 0; i < rooms.size(); ++i) {
                   if (emulator.rooms().add(rooms[i]) == domain::RoomStore::AddResult::kAdded) continue;
@@ -357,23 +403,35 @@ std::vector<ControlRoute> installControlApi(httplib::Server& http_server, domain
   // Each app's settings in force: status, response style, auto-dissolve rules.
   server.Get("/__emulator/apps", guarded([&emulator](const httplib::Request&, httplib::Response& response) {
                json apps = json::array();
-               const auto callbacks = emulator.callbacks().all();
-               for (const auto& app : emulator.config().apps) {
-                 const auto settings = emulator.appStatuses().settingsOf(app);
-                 json entry{{"sdkappid", app.sdkappid},
-                            {"root_admin", app.root_admin},
-                            {"status", domain::toString(settings.status)},
-                            {"response_style", protocol::toString(settings.response_style)},
-                            {"strict_members", settings.strict_members},
-                            {"require_imported_accounts", app.require_imported_accounts},
-                            {"accounts", emulator.accounts().list(app.sdkappid).size()},
-                            {"auto_dissolve", domain::autoDissolveRulesToJson(*emulator.rooms().rules(app.sdkappid))}};
-                 const auto callback = callbacks.find(app.sdkappid);
-                 entry["callback"] = callback != callbacks.end() ? domain::callbackConfigToJson(callback->second) : json();
-                 apps.push_back(std::move(entry));
-               }
+               for (const auto& app : emulator.apps()) apps.push_back(appJson(emulator, app, false));
                reply(response, 200, json{{"apps", apps}});
              }));
+  // An app added at run time, for one test (docs/control-api.md, "Apps at run time"). The answer
+  // carries its secret key, which the test signs its UserSigs with.
+  server.Post("/__emulator/apps", guarded([&emulator](const httplib::Request& request, httplib::Response& response) {
+                auto body = jsonBody(request, response);
+                if (!body) return;
+                auto app = emulator.addApp(*body);
+                if (!app) {
+                  const bool exists = app.error().find("exists already") != std::string::npos;
+                  return fail(response, exists ? 409 : 400, app.error());
+                }
+                reply(response, 201, appJson(emulator, app.value(), true));
+              }));
+  server.Delete(R"(/__emulator/apps/([0-9]+))",
+                guarded([&emulator](const httplib::Request& request, httplib::Response& response) {
+                  const std::string id_text = request.matches[1];
+                  const auto sdkappid = domain::parseDecimalUint32(id_text);
+                  const auto result = sdkappid ? emulator.removeApp(*sdkappid) : domain::Emulator::RemoveAppResult::kAbsent;
+                  if (result == domain::Emulator::RemoveAppResult::kConfigured) {
+                    return fail(response, 409, fmt::format("app {} is in the configuration: only apps added with "
+                                                           "POST /__emulator/apps can be removed", id_text));
+                  }
+                  if (result == domain::Emulator::RemoveAppResult::kAbsent) {
+                    return fail(response, 404, fmt::format("no app {} was added at run time", id_text));
+                  }
+                  reply(response, 200, json{{"deleted", *sdkappid}});
+                }));
 
   // Sets some or all of a room's five counters ({"TotalViewers": 12, ...}); the others keep theirs.
   server.Post(R"(/__emulator/rooms/([0-9]+)/(.+)/statistic)",
@@ -421,9 +479,13 @@ std::vector<ControlRoute> installControlApi(httplib::Server& http_server, domain
                 if (!rule) return fail(response, 400, rule.error());
                 reply(response, 201, json{{"id", emulator.faults().add(std::move(rule).value())}});
               }));
-  server.Get("/__emulator/faults", guarded([&emulator](const httplib::Request&, httplib::Response& response) {
+  server.Get("/__emulator/faults", guarded([&emulator](const httplib::Request& request, httplib::Response& response) {
+               std::optional<domain::SdkAppId> sdkappid;
+               if (!scopedApp(request, response, emulator, sdkappid)) return;
                json list = json::array();
-               for (const auto& rule : emulator.faults().list()) list.push_back(domain::faultRuleToJson(rule));
+               for (const auto& rule : sdkappid ? emulator.faults().list(*sdkappid) : emulator.faults().list()) {
+                 list.push_back(domain::faultRuleToJson(rule));
+               }
                reply(response, 200, json{{"faults", list}});
              }));
   server.Delete(R"(/__emulator/faults/([0-9]+))",
@@ -435,8 +497,10 @@ std::vector<ControlRoute> installControlApi(httplib::Server& http_server, domain
                   }
                   reply(response, 200, json{{"deleted", *id}});
                 }));
-  server.Delete("/__emulator/faults", guarded([&emulator](const httplib::Request&, httplib::Response& response) {
-                  emulator.faults().clear();
+  server.Delete("/__emulator/faults", guarded([&emulator](const httplib::Request& request, httplib::Response& response) {
+                  std::optional<domain::SdkAppId> sdkappid;
+                  if (!scopedApp(request, response, emulator, sdkappid)) return;
+                  if (sdkappid) emulator.faults().clear(*sdkappid); else emulator.faults().clear();
                   reply(response, 200, json{{"faults", json::array()}});
                 }));
 
@@ -481,10 +545,27 @@ std::vector<ControlRoute> installControlApi(httplib::Server& http_server, domain
                response.body = std::move(body);  // moved, not copied as set_content() would
                response.set_header("Content-Type", kJson);
              }));
-  server.Delete("/__emulator/requests", guarded([&emulator](const httplib::Request&, httplib::Response& response) {
-                  emulator.journal().clear();
+  server.Delete("/__emulator/requests", guarded([&emulator](const httplib::Request& request, httplib::Response& response) {
+                  std::optional<domain::SdkAppId> sdkappid;
+                  if (!scopedApp(request, response, emulator, sdkappid)) return;
+                  if (sdkappid) emulator.journal().clear(*sdkappid); else emulator.journal().clear();
                   reply(response, 200, json{{"requests", json::array()}});
                 }));
+
+  // Verification on the journal or the callback log, optionally waiting for it to hold
+  // (docs/control-api.md, "Verification"). A verification that fails is still answered 200.
+  server.Post("/__emulator/verify", guarded([&emulator](const httplib::Request& request, httplib::Response& response) {
+                auto body = jsonBody(request, response);
+                if (!body) return;
+                auto verification = domain::parseVerification(*body);
+                if (!verification) return fail(response, 400, verification.error());
+                if (verification.value().sdkappid && emulator.findApp(*verification.value().sdkappid) == nullptr) {
+                  return fail(response, 404, fmt::format("sdkappid: no app {} exists", *verification.value().sdkappid));
+                }
+                const auto result = emulator.verify(verification.value());
+                reply(response, 200, json{{"ok", result.ok}, {"matched", result.matched}, {"message", result.message},
+                                          {"calls", result.calls}});
+              }));
 
   // Webhook deliveries (docs/control-api.md, "Callbacks"), filtered like the journal.
   server.Get("/__emulator/callbacks", guarded([&emulator](const httplib::Request& request, httplib::Response& response) {
@@ -498,19 +579,34 @@ std::vector<ControlRoute> installControlApi(httplib::Server& http_server, domain
                }
                reply(response, 200, json{{"callbacks", callbacks}});
              }));
-  server.Delete("/__emulator/callbacks", guarded([&emulator](const httplib::Request&, httplib::Response& response) {
-                  emulator.callbackLog().clear();
+  server.Delete("/__emulator/callbacks", guarded([&emulator](const httplib::Request& request, httplib::Response& response) {
+                  std::optional<domain::SdkAppId> sdkappid;
+                  if (!scopedApp(request, response, emulator, sdkappid)) return;
+                  if (sdkappid) emulator.callbackLog().clear(*sdkappid); else emulator.callbackLog().clear();
                   reply(response, 200, json{{"callbacks", json::array()}});
                 }));
 
-  server.Get("/__emulator/clock", guarded([&emulator](const httplib::Request&, httplib::Response& response) {
-               reply(response, 200, clockJson(emulator.clock()));
+  // ?sdkappid=N: that app's own time, which only {"advance_seconds": S} moves.
+  server.Get("/__emulator/clock", guarded([&emulator](const httplib::Request& request, httplib::Response& response) {
+               std::optional<domain::SdkAppId> sdkappid;
+               if (!scopedApp(request, response, emulator, sdkappid)) return;
+               reply(response, 200, sdkappid ? appClockJson(emulator, *sdkappid) : clockJson(emulator.clock()));
              }));
   server.Post("/__emulator/clock", guarded([&emulator](const httplib::Request& request, httplib::Response& response) {
+                std::optional<domain::SdkAppId> sdkappid;
+                if (!scopedApp(request, response, emulator, sdkappid)) return;
                 auto body = jsonBody(request, response);
                 if (!body) return;
                 auto setting = domain::parseClockSetting(*body, "clock");
                 if (!setting) return fail(response, 400, setting.error());
+                if (sdkappid) {
+                  if (setting.value().kind != domain::ClockSetting::Kind::kAdvance) {
+                    return fail(response, 400, "clock: an app's own clock only moves forward, with {\"advance_seconds\": S}; "
+                                               "freeze or free the emulator's clock without ?sdkappid");
+                  }
+                  emulator.advanceApp(*sdkappid, std::chrono::nanoseconds(static_cast<std::int64_t>(setting.value().seconds * 1e9)));
+                  return reply(response, 200, appClockJson(emulator, *sdkappid));
+                }
                 emulator.apply(setting.value());
                 reply(response, 200, clockJson(emulator.clock()));
               }));
@@ -523,9 +619,12 @@ std::vector<ControlRoute> installControlApi(httplib::Server& http_server, domain
              }));
 
   // The rate limiter's window of each app and API (the dashboard's limiter panel).
-  server.Get("/__emulator/limiter", guarded([&emulator](const httplib::Request&, httplib::Response& response) {
+  server.Get("/__emulator/limiter", guarded([&emulator](const httplib::Request& request, httplib::Response& response) {
+               std::optional<domain::SdkAppId> sdkappid;
+               if (!scopedApp(request, response, emulator, sdkappid)) return;
                json windows = json::array();
                for (const auto& window : emulator.rateWindows()) {
+                 if (sdkappid && window.sdkappid != *sdkappid) continue;
                  windows.push_back({{"sdkappid", window.sdkappid},
                                     {"api", window.api},
                                     {"limit", window.limit},
@@ -552,7 +651,7 @@ std::vector<ControlRoute> installControlApi(httplib::Server& http_server, domain
   server.Post("/__emulator/scenarios", guarded([&emulator](const httplib::Request& request, httplib::Response& response) {
                 auto body = jsonBody(request, response);
                 if (!body) return;
-                auto scenario = domain::parseScenario(*body, emulator.config().apps);
+                auto scenario = domain::parseScenario(*body, emulator.apps());
                 if (!scenario) return fail(response, 400, scenario.error());
                 if (auto problem = emulator.problemWith(scenario.value())) return fail(response, 400, *problem);
                 emulator.apply(scenario.value());

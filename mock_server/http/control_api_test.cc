@@ -499,8 +499,11 @@ TEST_CASE("reset returns every stateful part to its configured initial state") {
   // Every part the emulator registers is covered here; a new part fails this line until its state
   // is added below.
   CHECK(fixture.server.emulator().statefulParts() ==
-        std::vector<std::string>{"clock", "rate_limiter", "app_status", "rooms", "accounts", "faults", "journal",
-                                 "callbacks", "callback_log"});
+        std::vector<std::string>{"clock", "app_clocks", "apps", "rate_limiter", "app_status", "rooms", "accounts",
+                                 "faults", "journal", "callbacks", "callback_log"});
+  // apps (one added at run time) and app_clocks (a configured app's own time moved):
+  CHECK(fixture.control("POST", "/__emulator/apps", json{{"sdkappid", 1500000000}}).status == 201);
+  CHECK(fixture.control("POST", "/__emulator/clock?sdkappid=1400000000", json{{"advance_seconds", 60}}).status == 200);
   // accounts (as account_import would have made it):
   fixture.server.emulator().accounts().put(kApp, "imported-then-reset", {});
   // callbacks (port 9 on loopback: nothing listens, the delivery fails, and is recorded):
@@ -527,6 +530,8 @@ TEST_CASE("reset returns every stateful part to its configured initial state") {
   CHECK(fixture.control("GET", "/__emulator/requests").body["requests"].empty());
   CHECK(fixture.control("GET", "/__emulator/callbacks").body["callbacks"].empty());
   CHECK(fixture.control("GET", "/__emulator/apps").body["apps"][0]["callback"].is_null());
+  CHECK(fixture.control("GET", "/__emulator/apps").body["apps"].size() == 2);  // the added app is gone
+  CHECK(fixture.control("GET", "/__emulator/clock?sdkappid=1400000000").body["ahead_seconds"] == 0.0);
   CHECK(roomIds(fixture.control("GET", "/__emulator/rooms?sdkappid=88888888").body) ==
         std::set<std::string>{"live-room", "second-room"});
   CHECK_FALSE(fixture.server.emulator().accounts().imported(kApp, "imported-then-reset"));

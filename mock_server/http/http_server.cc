@@ -118,7 +118,11 @@ void HttpServer::serve() {
   log_.close();
 }
 
-void HttpServer::stop() { server_.stopServing(); }
+void HttpServer::stop() {
+  // A control call waiting for a verification to hold answers now, so no connection outlives stop.
+  emulator_.stopWaiting();
+  server_.stopServing();
+}
 
 HttpServer::ConnectionServer::ConnectionServer() : stop_fd_(::eventfd(0, EFD_CLOEXEC)) {}
 

@@ -49,6 +49,12 @@ class AccountStore final : public Resettable {
   // Replaces every app's accounts (a state file's content).
   void replaceAll(AllAccounts accounts);
   void reset() override;
+  // The app's accounts back to its initial ones.
+  void resetApp(SdkAppId sdkappid) override;
+  // An app added at run time, with its initial accounts; its changes are not written to the state
+  // file (chosen, as for its rooms). removeApp forgets it and its accounts.
+  void addApp(SdkAppId sdkappid, Accounts initial);
+  void removeApp(SdkAppId sdkappid);
   // From now on every change goes through `log` first. Call before other threads use the store.
   void attach(ChangeLog* log) { log_ = log; }
 
@@ -56,7 +62,10 @@ class AccountStore final : public Resettable {
   const AllAccounts initial_;
   mutable std::mutex mutex_;
   std::map<SdkAppId, Accounts> accounts_;  // guarded by mutex_
+  std::map<SdkAppId, Accounts> runtime_initial_;  // apps added at run time; guarded by mutex_
   ChangeLog* log_ = nullptr;               // set before serving, then read-only
+  // Where a change of the app's accounts is recorded: nowhere for an app added at run time.
+  ChangeLog* logFor(SdkAppId sdkappid) const { return runtime_initial_.count(sdkappid) != 0 ? nullptr : log_; }
 };
 
 }  // namespace live::domain

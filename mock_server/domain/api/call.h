@@ -62,7 +62,9 @@ struct CallContext {
   explicit CallContext(const ApiCall& api_call, Instant at) : call(api_call), now(at) {}
 
   const ApiCall& call;
-  const Instant now;                 // one reading of the clock for the checks of the call
+  Instant now;                       // one reading of the clock for the checks of the call; from
+                                     // row 9 on, the app's time (AppClocks)
+  Duration clock_offset{0};          // row 9: how far the app is ahead of the emulator's clock
   std::optional<Instant> decided_at;  // row 17: the rate limiter's instant, the call's recorded time
   const Api* api = nullptr;          // row 1
   SdkAppId sdkappid = 0;             // rows 3-4

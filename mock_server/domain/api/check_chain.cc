@@ -79,15 +79,15 @@ std::string expiryText(std::int64_t unix_seconds) {
 
 }  // namespace
 
-CheckChain::CheckChain(const std::vector<App>& apps, const AppStatusBoard& statuses,
+CheckChain::CheckChain(const AppDirectory& apps, const AppStatusBoard& statuses,
                        std::vector<std::uint32_t> limits_by_api_index, RateLimiter& limiter,
-                       CheckOptions options)
-    : statuses_(statuses),
+                       const AppClocks& app_clocks, CheckOptions options)
+    : apps_(apps),
+      statuses_(statuses),
+      app_clocks_(app_clocks),
       limits_(std::move(limits_by_api_index)),
       limiter_(limiter),
-      options_(options) {
-  for (const auto& app : apps) apps_.emplace(app.sdkappid, &app);
-}
+      options_(options) {}
 
 std::optional<Outcome> CheckChain::run(CallContext& context) const {
   for (const Step& step : kSteps) {
@@ -202,13 +202,15 @@ std::optional<Outcome> CheckChain::userSigPresent(CallContext& context) const {
 }
 
 std::optional<Outcome> CheckChain::appExists(CallContext& context) const {
-  const auto it = apps_.find(context.sdkappid);
-  if (it == apps_.end()) {
+  context.app = apps_.find(context.sdkappid);
+  if (context.app == nullptr) {
     return Outcome::reject(ErrorCode::kSdkAppIdNotFound,
                            fmt::format("SDKAppID {} is not configured in this emulator",
                                        context.sdkappid));
   }
-  context.app = it->second;
+  // From here on the call runs on its app's time (an app whose clock was advanced on its own).
+  context.clock_offset = app_clocks_.offsetOf(context.sdkappid);
+  context.now += context.clock_offset;
   return std::nullopt;
 }
 
@@ -289,7 +291,7 @@ std::optional<Outcome> CheckChain::identifierIsAdmin(CallContext& context) const
 
 std::optional<Outcome> CheckChain::withinRateLimit(CallContext& context) const {
   const std::uint32_t limit = limitFor(*context.api);
-  const auto decision = limiter_.decide(rateLimitKey(context.sdkappid, *context.api), limit);
+  const auto decision = limiter_.decide(rateLimitKey(context.sdkappid, *context.api), limit, context.clock_offset);
   context.decided_at = decision.at;
   if (decision.admitted) return std::nullopt;
   return Outcome::reject(ErrorCode::kRateLimited,

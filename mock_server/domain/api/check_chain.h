@@ -7,10 +7,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "domain/accounts/app_directory.h"
 #include "domain/api/api_catalog.h"
 #include "domain/app_status.h"
 #include "domain/api/call.h"
 #include "domain/config.h"
+#include "domain/time/app_clocks.h"
 #include "domain/time/rate_limiter.h"
 #include "domain/api/usersig_cache.h"
 
@@ -27,10 +29,11 @@ inline std::uint64_t rateLimitKey(SdkAppId sdkappid, const Api& api) {
 
 class CheckChain {
  public:
-  // `apps` and `limits_by_api_index` must outlive the chain; limits are per emulated API index.
-  CheckChain(const std::vector<App>& apps, const AppStatusBoard& statuses,
+  // `apps`, `statuses`, `limiter` and `app_clocks` must outlive the chain; limits are per emulated
+  // API index.
+  CheckChain(const AppDirectory& apps, const AppStatusBoard& statuses,
              std::vector<std::uint32_t> limits_by_api_index, RateLimiter& limiter,
-             CheckOptions options);
+             const AppClocks& app_clocks, CheckOptions options);
 
   // Runs rows 1-18 and then the API's own body row (19). Returns the first failure, or nullopt
   // when the call may proceed to the API's operation. Thread-safe.
@@ -70,8 +73,9 @@ class CheckChain {
   std::optional<Outcome> bodyIsJson(CallContext& context) const;            // row 18
   std::optional<Outcome> apiBodyRule(CallContext& context) const;           // row 19
 
-  std::unordered_map<SdkAppId, const App*> apps_;  // immutable after construction
+  const AppDirectory& apps_;
   const AppStatusBoard& statuses_;
+  const AppClocks& app_clocks_;
   std::vector<std::uint32_t> limits_;
   RateLimiter& limiter_;
   CheckOptions options_;

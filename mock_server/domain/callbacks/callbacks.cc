@@ -165,6 +165,33 @@ std::map<SdkAppId, CallbackConfig> CallbackSettings::all() const {
 void CallbackSettings::reset() {
   std::lock_guard lock(mutex_);
   configs_ = initial_;
+  runtime_initial_.clear();
+  publish();
+}
+
+void CallbackSettings::resetApp(SdkAppId sdkappid) {
+  std::lock_guard lock(mutex_);
+  configs_.erase(sdkappid);
+  if (const auto it = initial_.find(sdkappid); it != initial_.end()) configs_.emplace(sdkappid, it->second);
+  if (const auto it = runtime_initial_.find(sdkappid); it != runtime_initial_.end()) configs_.emplace(sdkappid, it->second);
+  publish();
+}
+
+void CallbackSettings::addApp(SdkAppId sdkappid, std::optional<CallbackConfig> config) {
+  std::lock_guard lock(mutex_);
+  configs_.erase(sdkappid);
+  runtime_initial_.erase(sdkappid);
+  if (config) {
+    runtime_initial_.emplace(sdkappid, *config);
+    configs_.emplace(sdkappid, std::move(*config));
+  }
+  publish();
+}
+
+void CallbackSettings::removeApp(SdkAppId sdkappid) {
+  std::lock_guard lock(mutex_);
+  configs_.erase(sdkappid);
+  runtime_initial_.erase(sdkappid);
   publish();
 }
 
@@ -193,20 +220,24 @@ json callbackDeliveryToJson(const CallbackDelivery& delivery) {
   return out;
 }
 
-CallbackLog::CallbackLog(ResetRegistry& registry, std::size_t capacity)
-    : Resettable(registry, "callback_log"), capacity_(std::max<std::size_t>(capacity, 1)) {}
+CallbackLog::CallbackLog(ResetRegistry& registry, std::size_t capacity, ChangeSignal* signal)
+    : Resettable(registry, "callback_log"), capacity_(std::max<std::size_t>(capacity, 1)), signal_(signal) {}
 
 std::uint64_t CallbackLog::record(CallbackDelivery delivery) {
-  std::lock_guard lock(mutex_);
-  delivery.id = next_id_++;
-  if (deliveries_.size() == capacity_) deliveries_.pop_front();
-  deliveries_.push_back(std::move(delivery));
-  return deliveries_.back().id;
+  std::uint64_t id = 0;
+  {
+    std::lock_guard lock(mutex_);
+    delivery.id = id = next_id_++;
+    if (deliveries_.size() == capacity_) deliveries_.pop_front();
+    deliveries_.push_back(std::move(delivery));
+  }
+  if (signal_ != nullptr) signal_->notify();
+  return id;
 }
 
 void CallbackLog::complete(std::uint64_t id, std::string state, int http_status, std::string answer,
                            double latency_ms, std::string error) {
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   const auto it = std::lower_bound(deliveries_.begin(), deliveries_.end(), id,
                                    [](const CallbackDelivery& delivery, std::uint64_t wanted) { return delivery.id < wanted; });
   if (it == deliveries_.end() || it->id != id) return;  // cleared or pushed out meanwhile
@@ -216,6 +247,8 @@ void CallbackLog::complete(std::uint64_t id, std::string state, int http_status,
   it->answer = std::move(answer);
   it->latency_ms = latency_ms;
   it->error = std::move(error);
+  lock.unlock();
+  if (signal_ != nullptr) signal_->notify();
 }
 
 std::vector<CallbackDelivery> CallbackLog::select(const CallbackFilter& filter) const {
@@ -233,6 +266,11 @@ std::vector<CallbackDelivery> CallbackLog::select(const CallbackFilter& filter) 
 void CallbackLog::clear() {
   std::lock_guard lock(mutex_);
   deliveries_.clear();
+}
+
+void CallbackLog::clear(SdkAppId sdkappid) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(deliveries_, [&](const CallbackDelivery& delivery) { return delivery.sdkappid == sdkappid; });
 }
 
 std::string CallbackWork::url() const {

@@ -20,6 +20,7 @@
 #include "domain/time/clock.h"
 #include "domain/time/faults.h"
 #include "domain/rooms/model.h"
+#include "domain/change_signal.h"
 #include "domain/resettable.h"
 #include "protocol/result.h"
 
@@ -62,6 +63,10 @@ class CallbackSettings final : public Resettable {
   void put(SdkAppId sdkappid, CallbackConfig config);
   std::map<SdkAppId, CallbackConfig> all() const;
   void reset() override;
+  void resetApp(SdkAppId sdkappid) override;  // back to the app's configured one, or none
+  // An app added at run time with a configuration (none: it has none until set_callback).
+  void addApp(SdkAppId sdkappid, std::optional<CallbackConfig> config);
+  void removeApp(SdkAppId sdkappid);
 
  private:
   void publish();  // mutex_ held
@@ -69,6 +74,7 @@ class CallbackSettings final : public Resettable {
   const std::map<SdkAppId, CallbackConfig> initial_;
   mutable std::mutex mutex_;
   std::map<SdkAppId, CallbackConfig> configs_;  // guarded by mutex_
+  std::map<SdkAppId, CallbackConfig> runtime_initial_;  // apps added at run time; guarded by mutex_
   // The same, shared with callbacks in flight, for apps with a URL; rebuilt on every change.
   std::map<SdkAppId, std::shared_ptr<const CallbackConfig>> published_;  // guarded by mutex_
   std::atomic<bool> any_url_{false};
@@ -151,7 +157,8 @@ nlohmann::json callbackDeliveryToJson(const CallbackDelivery& delivery);
 // The most recent deliveries, oldest first, bounded like the journal.
 class CallbackLog final : public Resettable {
  public:
-  CallbackLog(ResetRegistry& registry, std::size_t capacity);
+  // Notifies `signal`, when given, of each delivery recorded or completed.
+  CallbackLog(ResetRegistry& registry, std::size_t capacity, ChangeSignal* signal = nullptr);
 
   std::uint64_t record(CallbackDelivery delivery);  // assigns and returns its id
   // Sets the outcome of a delivery still held.
@@ -159,10 +166,13 @@ class CallbackLog final : public Resettable {
                 std::string error);
   std::vector<CallbackDelivery> select(const CallbackFilter& filter) const;
   void clear();
+  void clear(SdkAppId sdkappid);  // one app's deliveries only
   void reset() override { clear(); }
+  void resetApp(SdkAppId sdkappid) override { clear(sdkappid); }
 
  private:
   const std::size_t capacity_;
+  ChangeSignal* const signal_;
   mutable std::mutex mutex_;
   std::deque<CallbackDelivery> deliveries_;  // guarded by mutex_
   std::uint64_t next_id_ = 1;                // guarded by mutex_

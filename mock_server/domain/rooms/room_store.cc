@@ -7,8 +7,8 @@
 namespace live::domain {
 
 RoomStore::RoomStore(ResetRegistry& registry, const std::vector<App>& apps,
-                     std::vector<Room> initial_rooms)
-    : Resettable(registry, "rooms"), initial_rooms_(std::move(initial_rooms)) {
+                     std::vector<Room> initial_rooms, const AppClocks* app_clocks)
+    : Resettable(registry, "rooms"), initial_rooms_(std::move(initial_rooms)), app_clocks_(app_clocks) {
   for (const auto& app : apps) {
     auto shard = std::make_unique<Shard>();
     shard->configured_rules = shard->rules = app.auto_dissolve;
@@ -38,8 +38,80 @@ Room RoomStore::toRoom(SdkAppId sdkappid, const std::string& room_id, const Reco
 }
 
 RoomStore::Shard* RoomStore::shardFor(SdkAppId sdkappid) const {
-  const auto it = shards_.find(sdkappid);
-  return it == shards_.end() ? nullptr : it->second.get();
+  if (const auto it = shards_.find(sdkappid); it != shards_.end()) return it->second.get();
+  if (!any_runtime_.load(std::memory_order_acquire)) return nullptr;
+  std::shared_lock lock(runtime_mutex_);
+  const auto it = runtime_shards_.find(sdkappid);
+  return it == runtime_shards_.end() ? nullptr : it->second.get();
+}
+
+std::vector<std::pair<SdkAppId, RoomStore::Shard*>> RoomStore::everyShard() const {
+  std::vector<std::pair<SdkAppId, Shard*>> shards;
+  for (const auto& [sdkappid, shard] : shards_) shards.emplace_back(sdkappid, shard.get());
+  std::shared_lock lock(runtime_mutex_);
+  for (const auto& [sdkappid, shard] : runtime_shards_) shards.emplace_back(sdkappid, shard.get());
+  return shards;
+}
+
+void RoomStore::fill(Shard& shard, const std::vector<Room>& rooms) {
+  shard.rooms.clear();
+  for (const auto& room : rooms) shard.rooms.insert_or_assign(room.room_id, toRecord(room));
+}
+
+bool RoomStore::addApp(const App& app, std::vector<Room> rooms) {
+  auto shard = std::make_unique<Shard>();
+  shard->configured_rules = shard->rules = app.auto_dissolve;
+  shard->runtime = true;
+  shard->initial = std::move(rooms);
+  fill(*shard, shard->initial);
+  std::unique_lock lock(runtime_mutex_);
+  if (shards_.count(app.sdkappid) != 0 || runtime_shards_.count(app.sdkappid) != 0) return false;
+  runtime_shards_.emplace(app.sdkappid, std::move(shard));
+  any_runtime_.store(true, std::memory_order_release);
+  return true;
+}
+
+bool RoomStore::removeApp(SdkAppId sdkappid) {
+  std::unique_lock lock(runtime_mutex_);
+  const auto it = runtime_shards_.find(sdkappid);
+  if (it == runtime_shards_.end()) return false;
+  {
+    std::lock_guard shard_lock(it->second->mutex);
+    it->second->rooms.clear();  // a call in flight that still holds the shard finds no room
+    it->second->created_at.clear();
+  }
+  retired_shards_.push_back(std::move(it->second));
+  runtime_shards_.erase(it);
+  return true;
+}
+
+void RoomStore::resetApp(SdkAppId sdkappid) {
+  Shard* shard = shardFor(sdkappid);
+  if (shard == nullptr) return;
+  std::vector<Room> initial = shard->initial;
+  if (!shard->runtime) {
+    initial.clear();
+    for (const auto& room : initial_rooms_) {
+      if (room.sdkappid == sdkappid) initial.push_back(room);
+    }
+  }
+  {
+    std::lock_guard lock(shard->mutex);
+    shard->rules = shard->configured_rules;
+    shard->created_at.clear();
+    if (ChangeLog* log = logFor(*shard)) {
+      for (const auto& [room_id, record] : shard->rooms) log->recordRemove(sdkappid, room_id);
+      for (const auto& room : initial) log->recordPut(room);
+    }
+    fill(*shard, initial);
+  }
+  // Entries left in the schedule for the app's rooms are stale: they are re-checked when due.
+  compactIfWanted();
+}
+
+void RoomStore::appClockMoved(SdkAppId sdkappid) {
+  // What setRules does: the rooms' due times are computed again, and scheduled by the new offset.
+  if (const auto rules = this->rules(sdkappid)) setRules(sdkappid, *rules);
 }
 
 RoomStore::AddResult RoomStore::add(const Room& room) {
@@ -48,7 +120,7 @@ RoomStore::AddResult RoomStore::add(const Room& room) {
   {
     std::lock_guard lock(shard->mutex);
     if (shard->rooms.find(room.room_id) != shard->rooms.end()) return AddResult::kAlreadyExists;
-    if (log_ != nullptr) log_->recordPut(room);
+    if (ChangeLog* log = logFor(*shard)) log->recordPut(room);
     shard->rooms.emplace(room.room_id, toRecord(room));
   }
   compactIfWanted();
@@ -60,7 +132,7 @@ bool RoomStore::put(const Room& room) {
   if (shard == nullptr) return false;
   {
     std::lock_guard lock(shard->mutex);
-    if (log_ != nullptr) log_->recordPut(room);
+    if (ChangeLog* log = logFor(*shard)) log->recordPut(room);
     shard->rooms.insert_or_assign(room.room_id, toRecord(room));
   }
   compactIfWanted();
@@ -81,7 +153,7 @@ RoomStore::CreateResult RoomStore::create(const Room& room, Instant now,
       if (existing != nullptr) *existing = toRoom(room.sdkappid, it->first, it->second);
       return CreateResult::kInUse;
     }
-    if (log_ != nullptr) log_->recordPut(room);
+    if (ChangeLog* log = logFor(*shard)) log->recordPut(room);
     shard->rooms.emplace(room.room_id, toRecord(room));
     // Entries outside the window only matter while they are in it; drop them before they pile up.
     if (created_at.size() >= 1024) {
@@ -124,7 +196,7 @@ std::optional<std::vector<Room>> RoomStore::list(SdkAppId sdkappid) const {
 
 std::vector<Room> RoomStore::all() const {
   std::vector<SdkAppId> apps;
-  for (const auto& [sdkappid, shard] : shards_) apps.push_back(sdkappid);
+  for (const auto& [sdkappid, shard] : everyShard()) apps.push_back(sdkappid);
   std::sort(apps.begin(), apps.end());
   std::vector<Room> rooms;
   for (const SdkAppId sdkappid : apps) {
@@ -136,7 +208,7 @@ std::vector<Room> RoomStore::all() const {
 
 std::vector<std::pair<SdkAppId, std::size_t>> RoomStore::sizes() const {
   std::vector<std::pair<SdkAppId, std::size_t>> out;
-  for (const auto& [sdkappid, shard] : shards_) {
+  for (const auto& [sdkappid, shard] : everyShard()) {
     std::lock_guard lock(shard->mutex);
     out.emplace_back(sdkappid, shard->rooms.size());
   }
@@ -146,7 +218,7 @@ std::vector<std::pair<SdkAppId, std::size_t>> RoomStore::sizes() const {
 
 std::size_t RoomStore::size() const {
   std::size_t total = 0;
-  for (const auto& [sdkappid, shard] : shards_) {
+  for (const auto& [sdkappid, shard] : everyShard()) {
     std::lock_guard lock(shard->mutex);
     total += shard->rooms.size();
   }
@@ -156,7 +228,7 @@ std::size_t RoomStore::size() const {
 std::vector<std::unique_lock<std::mutex>> RoomStore::lockAll() const {
   // A fixed (address) order, so two callers never wait on each other crosswise.
   std::vector<Shard*> ordered;
-  for (const auto& [sdkappid, shard] : shards_) ordered.push_back(shard.get());
+  for (const auto& [sdkappid, shard] : everyShard()) ordered.push_back(shard);
   std::sort(ordered.begin(), ordered.end());
   std::vector<std::unique_lock<std::mutex>> locks;
   for (Shard* shard : ordered) locks.emplace_back(shard->mutex);
@@ -167,11 +239,15 @@ void RoomStore::replaceAll(const std::vector<Room>& rooms) {
   // Every shard locked: a concurrent reader sees all-old or all-new.
   const auto locks = lockAll();
   std::vector<Room> kept;
+  std::vector<Room> recorded;  // the configured apps' rooms: run-time apps are not in the state file
   for (const auto& room : rooms) {
-    if (shardFor(room.sdkappid) != nullptr) kept.push_back(room);
+    const Shard* shard = shardFor(room.sdkappid);
+    if (shard == nullptr) continue;
+    kept.push_back(room);
+    if (!shard->runtime) recorded.push_back(room);
   }
-  if (log_ != nullptr) log_->recordReplaceAll(kept);
-  for (const auto& [sdkappid, shard] : shards_) shard->rooms.clear();
+  if (log_ != nullptr) log_->recordReplaceAll(recorded);
+  for (const auto& [sdkappid, shard] : everyShard()) shard->rooms.clear();
   for (const auto& room : kept) {
     shardFor(room.sdkappid)->rooms.insert_or_assign(room.room_id, toRecord(room));
   }
@@ -182,7 +258,7 @@ void RoomStore::compactIfWanted() {
   const auto locks = lockAll();
   if (!log_->wantsCompaction()) return;  // another thread compacted while we waited
   std::vector<Room> rooms;
-  for (const auto& [sdkappid, shard] : shards_) {
+  for (const auto& [sdkappid, shard] : shards_) {  // the configured apps: those the state file keeps
     for (const auto& [room_id, record] : shard->rooms) rooms.push_back(toRoom(sdkappid, room_id, record));
   }
   try {
@@ -194,6 +270,16 @@ void RoomStore::compactIfWanted() {
 }
 
 void RoomStore::reset() {
+  {
+    // Apps added at run time are gone after a global reset (docs/control-api.md).
+    std::unique_lock lock(runtime_mutex_);
+    for (auto& [sdkappid, shard] : runtime_shards_) {
+      std::lock_guard shard_lock(shard->mutex);
+      shard->rooms.clear();
+      retired_shards_.push_back(std::move(shard));
+    }
+    runtime_shards_.clear();
+  }
   {
     std::lock_guard lock(due_mutex_);
     due_.clear();
@@ -231,8 +317,9 @@ std::optional<RoomStore::Dissolution> RoomStore::dissolutionOf(const Occupancy& 
 }
 
 void RoomStore::schedule(Instant at, SdkAppId sdkappid, std::string_view room_id) {
+  const Instant due = emulatorTime(sdkappid, at);  // the schedule runs on the emulator's clock
   std::lock_guard lock(due_mutex_);
-  due_.emplace(at, std::make_pair(sdkappid, std::string(room_id)));
+  due_.emplace(due, std::make_pair(sdkappid, std::string(room_id)));
   next_due_.store(due_.begin()->first.time_since_epoch().count(), std::memory_order_release);
 }
 
@@ -251,7 +338,7 @@ std::optional<RoomStore::OccupancyView> RoomStore::changeMembers(SdkAppId sdkapp
   applyMemberEvents(record.occupancy, room, events, now);
   const bool changed = room != before;
   if (changed) {
-    if (log_ != nullptr) log_->recordPut(room);
+    if (ChangeLog* log = logFor(*shard)) log->recordPut(room);
     auto occupancy = std::move(record.occupancy);
     record = toRecord(room);
     record.occupancy = std::move(occupancy);
@@ -319,7 +406,7 @@ RoomStore::ModifyResult RoomStore::modifyRoom(SdkAppId sdkappid, std::string_vie
   applyMemberEvents(occupancy, room, events, now);
   Record changed = toRecord(room);
   changed.occupancy = std::move(occupancy);
-  if (log_ != nullptr) log_->recordPut(room);
+  if (ChangeLog* log = logFor(*shard)) log->recordPut(room);
   record = std::move(changed);
   OccupancyView view{room, *record.occupancy, dissolutionOf(*record.occupancy, shard->rules)};
   lock.unlock();
@@ -384,19 +471,21 @@ std::vector<RoomStore::Dissolved> RoomStore::dissolveDue(Instant now) {
   std::vector<Dissolved> dissolved;
   for (const auto& [sdkappid, room_id] : candidates) {
     Shard* shard = shardFor(sdkappid);
+    if (shard == nullptr) continue;  // the app was removed
+    const Instant app_now = appTime(sdkappid, now);
     std::unique_lock lock(shard->mutex);
     const auto it = shard->rooms.find(room_id);
     if (it == shard->rooms.end() || !it->second.occupancy) continue;  // gone, or re-created
     const auto dissolution = dissolutionOf(*it->second.occupancy, shard->rules);
     if (!dissolution) continue;
-    if (dissolution->at > now) {  // the occupancy or the rules changed: not yet
+    if (dissolution->at > app_now) {  // the occupancy or the rules changed: not yet
       lock.unlock();
       schedule(dissolution->at, sdkappid, room_id);
       continue;
     }
     Room room = toRoom(sdkappid, it->first, it->second);
     try {
-      if (log_ != nullptr) log_->recordRemove(sdkappid, room_id);
+      if (ChangeLog* log = logFor(*shard)) log->recordRemove(sdkappid, room_id);
     } catch (const std::exception&) {
       // Not durable, so not done: tried again at the next look.
       lock.unlock();

@@ -1,5 +1,7 @@
-// Rooms per app. Each app's rooms sit behind their own mutex, so apps never contend; the set of
-// apps is fixed at construction, so finding an app's shard takes no lock.
+// Rooms per app. Each app's rooms sit behind their own mutex, so apps never contend. The configured
+// apps' shards are fixed at construction, so finding one takes no lock; apps added at run time
+// (docs/control-api.md, "Apps at run time") are found under a shared lock, taken only once one was
+// added. Times given to the store are the app's own (AppClocks), except dissolveDue's.
 #pragma once
 
 #include <atomic>
@@ -9,12 +11,14 @@
 #include <memory>
 #include <mutex>
 #include <limits>
+#include <shared_mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "domain/time/app_clocks.h"
 #include "domain/time/clock.h"
 #include "domain/rooms/member_list.h"
 #include "domain/rooms/packed_parts.h"
@@ -39,8 +43,19 @@ class RoomStore final : public Resettable {
   };
 
   // `initial_rooms` must name only apps in `apps` and have no duplicates (the config guarantees
-  // both); they are also the state that reset() returns to.
-  RoomStore(ResetRegistry& registry, const std::vector<App>& apps, std::vector<Room> initial_rooms);
+  // both); they are also the state that reset() returns to. `app_clocks`, when given, tells each
+  // app's time for its self-dissolving rooms, and must outlive the store.
+  RoomStore(ResetRegistry& registry, const std::vector<App>& apps, std::vector<Room> initial_rooms,
+            const AppClocks* app_clocks = nullptr);
+
+  // An app added at run time, with its own rooms (also what resetApp returns it to). Its rooms are
+  // not written to the state file (chosen: such an app lives as long as the process). False when
+  // the app has a shard already.
+  bool addApp(const App& app, std::vector<Room> rooms);
+  // Removes an app added at run time, and its rooms; false for another app.
+  bool removeApp(SdkAppId sdkappid);
+  // The app's clock moved on its own: its rooms' self-dissolution is scheduled again, by its time.
+  void appClockMoved(SdkAppId sdkappid);
 
   enum class AddResult { kAdded, kAlreadyExists, kUnknownApp };
   AddResult add(const Room& room);
@@ -155,6 +170,8 @@ class RoomStore final : public Resettable {
   // Replaces every room (for example with a state file's content).
   void replaceAll(const std::vector<Room>& rooms);
   void reset() override;
+  // The app's rooms back to its initial ones, its auto-dissolve rules and repeat windows cleared.
+  void resetApp(SdkAppId sdkappid) override;
 
   // From now on every change goes through `log` first. Call before other threads use the store;
   // `log` must outlive it.
@@ -192,7 +209,15 @@ class RoomStore final : public Resettable {
     AutoDissolveRules rules;             // guarded by mutex
     // When create() last created each room id, for its repeat window; pruned as it grows.
     std::unordered_map<std::string, Instant, StringHash, std::equal_to<>> created_at;  // guarded by mutex
+    bool runtime = false;           // added at run time: not in the state file; immutable
+    std::vector<Room> initial;      // a run-time app's initial rooms; immutable
   };
+  // Where a change of this shard's rooms is recorded: nowhere for an app added at run time.
+  ChangeLog* logFor(const Shard& shard) const { return shard.runtime ? nullptr : log_; }
+  // Every shard, the run-time ones included (their pointers stay valid: removed shards are kept).
+  std::vector<std::pair<SdkAppId, Shard*>> everyShard() const;
+  // Puts `rooms` (of this shard's app) in place of the shard's rooms; shard->mutex held.
+  void fill(Shard& shard, const std::vector<Room>& rooms);
   // When a room will dissolve by itself under `rules`, if ever.
   static std::optional<Dissolution> dissolutionOf(const Occupancy& occupancy,
                                                   const AutoDissolveRules& rules);
@@ -207,7 +232,19 @@ class RoomStore final : public Resettable {
   std::vector<std::unique_lock<std::mutex>> lockAll() const;
 
   const std::vector<Room> initial_rooms_;
+  const AppClocks* app_clocks_;
   std::unordered_map<SdkAppId, std::unique_ptr<Shard>> shards_;  // immutable after construction
+  mutable std::shared_mutex runtime_mutex_;
+  std::map<SdkAppId, std::unique_ptr<Shard>> runtime_shards_;  // guarded by runtime_mutex_
+  std::vector<std::unique_ptr<Shard>> retired_shards_;         // guarded by runtime_mutex_
+  std::atomic<bool> any_runtime_{false};
+  // The app's time when the emulator's clock reads `now`, and back.
+  Instant appTime(SdkAppId sdkappid, Instant now) const {
+    return app_clocks_ != nullptr ? app_clocks_->appTime(sdkappid, now) : now;
+  }
+  Instant emulatorTime(SdkAppId sdkappid, Instant app_time) const {
+    return app_clocks_ != nullptr ? app_time - app_clocks_->offsetOf(sdkappid) : app_time;
+  }
   ChangeLog* log_ = nullptr;  // set before serving, then read-only
 
   // Rooms that may dissolve by themselves, by time. An entry may be stale (the room was destroyed,
@@ -227,7 +264,7 @@ RoomStore::RemoveResult RoomStore::removeIf(SdkAppId sdkappid, std::string_view 
   const auto it = shard->rooms.find(room_id);
   if (it == shard->rooms.end()) return RemoveResult::kAbsent;
   if (!allow(toRoom(sdkappid, it->first, it->second))) return RemoveResult::kRefused;
-  if (log_ != nullptr) log_->recordRemove(sdkappid, room_id);
+  if (ChangeLog* log = logFor(*shard)) log->recordRemove(sdkappid, room_id);
   shard->rooms.erase(it);
   lock.unlock();
   compactIfWanted();
@@ -257,7 +294,7 @@ RoomStore::ModifyResult RoomStore::modifyIf(SdkAppId sdkappid, std::string_view 
   if (!change(room)) return ModifyResult::kRefused;
   room.sdkappid = sdkappid;
   room.room_id = it->first;
-  if (log_ != nullptr) log_->recordPut(room);
+  if (ChangeLog* log = logFor(*shard)) log->recordPut(room);
   auto occupancy = std::move(it->second.occupancy);
   it->second = toRecord(room);
   it->second.occupancy = std::move(occupancy);

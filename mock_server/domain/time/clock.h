@@ -47,6 +47,8 @@ class EmulatorClock final : public Clock, public Resettable {
   void useRealTime();
   // Back to the configured initial mode and instant.
   void reset() override;
+  // The emulator's clock is every app's: one app's time moves through AppClocks instead.
+  void resetApp(std::uint32_t) override {}
 
  private:
   // Nanoseconds since the epoch when frozen, kRealTime otherwise.

@@ -233,9 +233,28 @@ std::vector<FaultRule> FaultPlan::list() const {
   return live;
 }
 
+std::vector<FaultRule> FaultPlan::list(SdkAppId sdkappid) const {
+  auto rules = list();
+  std::erase_if(rules, [&](const FaultRule& rule) { return rule.sdkappid != sdkappid; });
+  return rules;
+}
+
 void FaultPlan::clear() {
   std::lock_guard lock(mutex_);
   rules_.clear();
+}
+
+void FaultPlan::clear(SdkAppId sdkappid) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(rules_, [&](const FaultRule& rule) { return rule.sdkappid == sdkappid; });
+}
+
+void FaultPlan::resetApp(SdkAppId sdkappid) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(rules_, [&](const FaultRule& rule) { return rule.sdkappid == sdkappid; });
+  for (const auto& rule : initial_rules_) {
+    if (rule.sdkappid == sdkappid) rules_.push_back(stamped(rule));
+  }
 }
 
 bool FaultPlan::remove(std::uint64_t id) {

@@ -91,13 +91,19 @@ class FaultPlan final : public Resettable {
   std::uint64_t add(FaultRule rule);
   // Rules not yet used up or expired, in order.
   std::vector<FaultRule> list() const;
+  // Rules that name app `sdkappid` (rules for every app are not among them).
+  std::vector<FaultRule> list(SdkAppId sdkappid) const;
   void clear();
+  // Removes the rules that name app `sdkappid`; a rule for every app stays.
+  void clear(SdkAppId sdkappid);
   // Removes the rule with `id`; false when no such rule is left.
   bool remove(std::uint64_t id);
   // The first rule matching a call made at `now`, with one use taken from it.
   std::optional<FaultRule> take(std::string_view api, SdkAppId sdkappid, std::string_view room_id,
                                 Instant now);
   void reset() override;
+  // The app's rules removed, then the configured rules that name it added again.
+  void resetApp(SdkAppId sdkappid) override;
 
  private:
   FaultRule stamped(FaultRule rule);  // with its id and expiry; mutex_ held

@@ -6,10 +6,10 @@
 
 namespace live::domain {
 
-RateLimiter::Decision RateLimiter::decide(std::uint64_t key, std::uint32_t limit) {
-  if (limit == 0) return {true, clock_.now()};
+RateLimiter::Decision RateLimiter::decide(std::uint64_t key, std::uint32_t limit, Duration offset) {
+  if (limit == 0) return {true, clock_.now() + offset};
   std::lock_guard lock(mutex_);
-  const Instant now = clock_.now();
+  const Instant now = clock_.now() + offset;
   Window& window = windows_[key];
   if (window.limit != limit) {
     window = Window{};
@@ -31,11 +31,11 @@ RateLimiter::Decision RateLimiter::decide(std::uint64_t key, std::uint32_t limit
   return {true, recorded};
 }
 
-std::uint32_t RateLimiter::inWindow(std::uint64_t key) const {
+std::uint32_t RateLimiter::inWindow(std::uint64_t key, Duration offset) const {
   std::lock_guard lock(mutex_);
   const auto it = windows_.find(key);
   if (it == windows_.end()) return 0;
-  const Instant since = clock_.now() - std::chrono::seconds(1);
+  const Instant since = clock_.now() + offset - std::chrono::seconds(1);
   return static_cast<std::uint32_t>(std::count_if(it->second.admitted.begin(), it->second.admitted.end(),
                                                   [&](Instant at) { return at > since; }));
 }
@@ -43,6 +43,11 @@ std::uint32_t RateLimiter::inWindow(std::uint64_t key) const {
 void RateLimiter::reset() {
   std::lock_guard lock(mutex_);
   windows_.clear();
+}
+
+void RateLimiter::resetApp(std::uint32_t sdkappid) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(windows_, [&](const auto& window) { return (window.first >> 16) == sdkappid; });
 }
 
 }  // namespace live::domain

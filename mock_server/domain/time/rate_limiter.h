@@ -31,14 +31,18 @@ class RateLimiter final : public Resettable {
   // Admits one request of `key` under `limit` per second and records it, or refuses it without
   // recording anything (a refused request uses no quota). `limit` 0 admits everything.
   // Thread-safe.
-  Decision decide(std::uint64_t key, std::uint32_t limit);
+  // `offset` is how far the key's app is ahead of the clock (AppClocks); the decision's instant is
+  // on the app's time.
+  Decision decide(std::uint64_t key, std::uint32_t limit, Duration offset = Duration::zero());
   bool tryAdmit(std::uint64_t key, std::uint32_t limit) { return decide(key, limit).admitted; }
 
   // How many requests of `key` were admitted in (now - 1 s, now]: what the next decision weighs
   // against the limit. For the dashboard's view; never on the call path.
-  std::uint32_t inWindow(std::uint64_t key) const;
+  std::uint32_t inWindow(std::uint64_t key, Duration offset = Duration::zero()) const;
 
   void reset() override;
+  // Forgets the windows of the keys whose high bits (key >> 16) are `sdkappid` (rateLimitKey).
+  void resetApp(std::uint32_t sdkappid) override;
 
  private:
   // The instants of the last `limit` admissions of one key, oldest at `next` once full. Instants
