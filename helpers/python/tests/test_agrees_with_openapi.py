@@ -16,6 +16,7 @@ CALLS = [
     lambda e: e.clock(), lambda e: e.freeze(), lambda e: e.advance(1), lambda e: e.real_time(),
     lambda e: e.apply_scenario({}), lambda e: e.scenario_recipes(), lambda e: e.limiter(),
     lambda e: e.callbacks(), lambda e: e.clear_callbacks(), lambda e: e.metrics(), lambda e: e.openapi(),
+    lambda e: e.add_app().remove(), lambda e: e.verify_never("create_room"),
     lambda e: e.reset(),
 ]
 
@@ -35,9 +36,9 @@ def test_every_call_is_described_and_every_operation_is_called(live_emulator, mo
     made = []
     original = Emulator.control
 
-    def recording(self, method, path, body=None, query=None):
+    def recording(self, method, path, body=None, query=None, timeout=None):
         made.append((method, urllib.parse.urlsplit(path).path))
-        return original(self, method, path, body, query)
+        return original(self, method, path, body, query, timeout)
 
     operations = operation_matcher(live_emulator.openapi())
     monkeypatch.setattr(Emulator, "control", recording)

@@ -6,7 +6,7 @@ import tempfile
 
 import pytest
 
-from live_emulator import ControlError, Emulator, usersig
+from live_emulator import ControlError, Emulator, VerificationError, usersig
 
 KEY = "emulator-secret-key"  # the embedded default's app 88888888
 
@@ -100,3 +100,106 @@ def test_usersig_is_accepted_by_the_emulator(live_emulator):
                        body='{"RoomId":"live-room"}', headers={"Content-Type": "application/json"})
     assert b'"ErrorCode":0' in connection.getresponse().read()
     assert live_emulator.requests()[0]["error_name"] == "ok"
+
+
+# ---------------------------------------------------------------------- apps, verification, waits
+
+def _destroy(app, room_id="live-room"):
+    import json
+    import urllib.request
+    query = f"sdkappid={app.sdkappid}&identifier=admin&usersig={app.usersig('admin')}&random=1&contenttype=json"
+    request = urllib.request.Request(f"{app.url}/v4/live_engine_http_srv/destroy_room?{query}",
+                                     data=json.dumps({"RoomId": room_id}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        return json.load(answer)["ErrorCode"]
+
+
+def test_an_app_of_its_own_is_scoped_and_removed(live_emulator_process):
+    mine = live_emulator_process.add_app(admins=["admin"], rooms=[{"room_id": "live-room", "owner": "admin"}])
+    theirs = live_emulator_process.add_app(admins=["admin"], rooms=[{"room_id": "live-room", "owner": "admin"}])
+    try:
+        mine.add_fault({"error_code": 100001}, count=5)
+        assert _destroy(mine) == 100001
+        assert _destroy(theirs) == 0
+        assert [rule["sdkappid"] for rule in mine.faults()] == [mine.sdkappid]
+        assert theirs.faults() == []
+        assert [call["error_code"] for call in mine.requests()] == [100001]
+        mine.advance(86401)  # a day on: my UserSigs expire, theirs do not
+        assert mine.clock()["ahead_seconds"] == 86401
+        assert _destroy(mine) == 70001
+        mine.reset()
+        assert mine.faults() == [] and mine.requests() == [] and mine.clock()["ahead_seconds"] == 0
+        assert [room["room_id"] for room in mine.rooms()] == ["live-room"]
+        assert [call["error_code"] for call in theirs.requests()] == [0]
+    finally:
+        mine.remove()
+        theirs.remove()
+    with pytest.raises(ControlError) as gone:
+        mine.rooms()
+    assert gone.value.status == 404
+
+
+def test_verify_raises_with_the_calls_seen(live_emulator_app):
+    assert _destroy(live_emulator_app) == 0
+    assert _destroy(live_emulator_app) == 100004
+    assert len(live_emulator_app.verify("destroy_room", count=2)) == 2
+    live_emulator_app.verify("destroy_room", at_least=1, at_most=2)
+    live_emulator_app.verify_never("create_room")
+    live_emulator_app.verify_sequence([{"error_code": 0}, {"error_code": 100004}], strict=True)
+    with pytest.raises(VerificationError) as failure:
+        live_emulator_app.verify_sequence([{"error_code": 100004}, {"error_code": 0}])
+    assert "- 2. ErrorCode=0  missing after #" in str(failure.value)
+    assert isinstance(failure.value, AssertionError)
+    with pytest.raises(VerificationError, match=r"expected no call matching ErrorCode=100004 in app \d+, found 1"):
+        live_emulator_app.verify_never(error_code=100004)
+
+
+def test_wait_for_answers_when_asynchronous_code_has_called(live_emulator_app):
+    import threading
+    worker = threading.Timer(0.05, _destroy, args=(live_emulator_app,))  # code under test, running later
+    worker.start()
+    calls = live_emulator_app.wait_for("destroy_room", count=1, timeout=10)
+    worker.join()
+    assert [call["error_code"] for call in calls] == [0]
+    with pytest.raises(VerificationError, match="after waiting 100 ms, expected at least 1 call matching api=create_room"):
+        live_emulator_app.wait_for("create_room", timeout=0.1)
+
+
+def test_wait_for_a_callback_delivered_to_a_receiver(live_emulator_process):
+    import http.server
+    import threading
+    received = []
+
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append(self.rfile.read(int(self.headers["Content-Length"])))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}')
+
+        def log_message(self, *args):
+            pass
+
+    receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    app = live_emulator_process.add_app(
+        admins=["admin"], rooms=[{"room_id": "live-room", "owner": "admin"}],
+        callback={"url": f"http://127.0.0.1:{receiver.server_address[1]}/cb",
+                  "commands": ["Live.CallbackAfterDestroyRoom"]})
+    try:
+        assert _destroy(app) == 0
+        delivered = app.wait_for("Live.CallbackAfterDestroyRoom", timeout=10)
+        assert [(d["command"], d["event_type"], d["state"]) for d in delivered] == [
+            ("Live.CallbackAfterDestroyRoom", "DestroyByUser", "delivered")]
+        assert len(received) == 1
+    finally:
+        app.remove()
+        receiver.shutdown()
+
+
+def test_attach_drives_an_emulator_started_elsewhere(live_emulator_process):
+    attached = Emulator.attach(live_emulator_process.url)
+    assert attached.health()["status"] == "ok"
+    assert attached.start() is attached and attached.stop() is None  # not its process

@@ -2,8 +2,9 @@
 
     from live_emulator import Emulator, usersig
 """
-from .emulator import ControlError, Emulator, find_binary
+from .emulator import ControlError, Emulator, EmulatorApp, VerificationError, find_binary
 from .tlssig import decode as decode_usersig
 from .tlssig import signature, usersig
 
-__all__ = ["ControlError", "Emulator", "decode_usersig", "find_binary", "signature", "usersig"]
+__all__ = ["ControlError", "Emulator", "EmulatorApp", "VerificationError", "decode_usersig", "find_binary",
+           "signature", "usersig"]
