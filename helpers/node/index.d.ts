@@ -54,6 +54,24 @@ export class ControlError extends Error {
   detail: string;
 }
 
+/** A verification that did not hold: the emulator's message, and its whole answer. */
+export class VerificationError extends Error {
+  result: { ok: false; matched: number; message: string; calls: Json[] };
+}
+
+/** What a call (or a callback delivery, when api names a callback command) must be to match. */
+export interface CallPattern {
+  api?: string;
+  roomId?: string;
+  errorCode?: number;
+  identifier?: string;
+  state?: 'delivered' | 'failed' | 'pending' | 'skipped' | 'overflow' | 'any';
+  eventType?: string;
+}
+
+/** The matching calls, compact: seq, method, api, room_id, error_code, fault_id (or a delivery's id, command, state). */
+export type MatchedCall = { [name: string]: Json };
+
 export function findBinary(binary?: string): string;
 export function signature(secretKey: string, identifier: string, sdkappid: number, issuedAt: number,
                           expire: number, userbuf?: Uint8Array): string;
@@ -69,8 +87,15 @@ export class Emulator {
   stop(): Promise<number | null>;
   control(method: string, path: string, body?: Json): Promise<Json>;
   health(): Promise<Json>;
-  reset(): Promise<Json>;
+  static attach(url: string, options?: { controlToken?: string }): Emulator;
+  reset(sdkappid?: number): Promise<Json>;
   apps(): Promise<Json[]>;
+  addApp(app?: { [name: string]: Json }): Promise<EmulatorApp>;
+  removeApp(sdkappid: number): Promise<Json>;
+  verify(match?: CallPattern & { count?: number; atLeast?: number; atMost?: number; sdkappid?: number }): Promise<MatchedCall[]>;
+  verifyNever(match?: CallPattern & { sdkappid?: number }): Promise<MatchedCall[]>;
+  verifySequence(steps: CallPattern[], options?: { strict?: boolean; sdkappid?: number }): Promise<MatchedCall[]>;
+  waitFor(match?: CallPattern & { count?: number; timeout?: number; sdkappid?: number }): Promise<MatchedCall[]>;
   rooms(sdkappid?: number): Promise<Json[]>;
   addRoom(sdkappid: number, roomId: string, owner: string, fields?: { [name: string]: Json }): Promise<Json>;
   addRooms(rooms: Json[]): Promise<number>;
@@ -78,21 +103,53 @@ export class Emulator {
   setStatistic(sdkappid: number, roomId: string, counters: { [name: string]: number }): Promise<Json>;
   members(sdkappid: number, roomId: string, events?: { [name: string]: Json }): Promise<Json>;
   addFault(action: { [name: string]: Json }, rule?: FaultRule): Promise<number>;
-  faults(): Promise<Json[]>;
+  faults(sdkappid?: number): Promise<Json[]>;
   deleteFault(id: number): Promise<Json>;
-  clearFaults(): Promise<Json>;
+  clearFaults(sdkappid?: number): Promise<Json>;
   requests(filter?: JournalFilter): Promise<JournalEntry[]>;
   journal(filter?: JournalFilter): Promise<{ requests: JournalEntry[]; last_seq: number }>;
-  clearRequests(): Promise<Json>;
-  clock(): Promise<{ now: number; mode: 'real' | 'manual' }>;
+  clearRequests(sdkappid?: number): Promise<Json>;
+  clock(sdkappid?: number): Promise<{ now: number; mode: 'real' | 'manual'; sdkappid?: number; ahead_seconds?: number }>;
   freeze(at?: number): Promise<{ now: number; mode: 'real' | 'manual' }>;
-  advance(seconds: number): Promise<{ now: number; mode: 'real' | 'manual' }>;
+  advance(seconds: number, sdkappid?: number): Promise<{ now: number; mode: 'real' | 'manual'; ahead_seconds?: number }>;
   realTime(): Promise<{ now: number; mode: 'real' | 'manual' }>;
   applyScenario(scenario: Json): Promise<Json>;
   scenarioRecipes(): Promise<{ name: string; description: string; scenario: Json }[]>;
-  limiter(): Promise<{ sdkappid: number; api: string; limit: number; in_window: number }[]>;
+  limiter(sdkappid?: number): Promise<{ sdkappid: number; api: string; limit: number; in_window: number }[]>;
   callbacks(filter?: { command?: string; sdkappid?: number; room_id?: string }): Promise<Json[]>;
-  clearCallbacks(): Promise<Json>;
+  clearCallbacks(sdkappid?: number): Promise<Json>;
   metrics(): Promise<string>;
   openapi(): Promise<{ [key: string]: Json }>;
+}
+
+/** An app of its own on a shared emulator; every method is the Emulator's, scoped to it. */
+export class EmulatorApp {
+  readonly emulator: Emulator;
+  readonly app: { [name: string]: Json };
+  readonly sdkappid: number;
+  readonly secretKey: string;
+  readonly rootAdmin: string;
+  readonly url: string;
+  usersig(identifier?: string, options?: { expire?: number; issuedAt?: number }): string;
+  remove(): Promise<Json>;
+  reset(): Promise<Json>;
+  rooms(): Promise<Json[]>;
+  addRoom(roomId: string, owner?: string, fields?: { [name: string]: Json }): Promise<Json>;
+  removeRoom(roomId: string): Promise<Json>;
+  setStatistic(roomId: string, counters: { [name: string]: number }): Promise<Json>;
+  members(roomId: string, events?: { [name: string]: Json }): Promise<Json>;
+  addFault(action: { [name: string]: Json }, rule?: FaultRule): Promise<number>;
+  faults(): Promise<Json[]>;
+  clearFaults(): Promise<Json>;
+  requests(filter?: JournalFilter): Promise<JournalEntry[]>;
+  clearRequests(): Promise<Json>;
+  callbacks(filter?: { command?: string; room_id?: string }): Promise<Json[]>;
+  clearCallbacks(): Promise<Json>;
+  limiter(): Promise<{ sdkappid: number; api: string; limit: number; in_window: number }[]>;
+  clock(): Promise<{ now: number; mode: 'real' | 'manual'; sdkappid: number; ahead_seconds: number }>;
+  advance(seconds: number): Promise<{ now: number; mode: 'real' | 'manual'; ahead_seconds: number }>;
+  verify(match?: CallPattern & { count?: number; atLeast?: number; atMost?: number }): Promise<MatchedCall[]>;
+  verifyNever(match?: CallPattern): Promise<MatchedCall[]>;
+  verifySequence(steps: CallPattern[], options?: { strict?: boolean }): Promise<MatchedCall[]>;
+  waitFor(match?: CallPattern & { count?: number; timeout?: number }): Promise<MatchedCall[]>;
 }

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 
-import { ControlError, Emulator, usersig } from '../index.js';
+import { ControlError, Emulator, VerificationError, usersig } from '../index.js';
 
 const emulator = new Emulator();
 before(() => emulator.start());
@@ -14,12 +14,12 @@ after(() => emulator.stop());
 beforeEach(() => emulator.reset());
 
 // The code under test in the README's example: destroy_room, retrying 100001 `attempts - 1` times.
-async function destroyRoom(endpoint, roomId, attempts = 2) {
+async function destroyRoom(app, roomId, attempts = 2) {
   let code;
   for (let i = 0; i < attempts; ++i) {
-    const query = new URLSearchParams({ sdkappid: '88888888', identifier: 'admin',
-      usersig: usersig('emulator-secret-key', 'admin', 88888888), random: '12345', contenttype: 'json' });
-    const answer = await fetch(`${endpoint}/v4/live_engine_http_srv/destroy_room?${query}`, {
+    const query = new URLSearchParams({ sdkappid: String(app.sdkappid), identifier: 'admin',
+      usersig: app.usersig('admin'), random: '12345', contenttype: 'json' });
+    const answer = await fetch(`${app.url}/v4/live_engine_http_srv/destroy_room?${query}`, {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ RoomId: roomId }),
     });
     code = (await answer.json()).ErrorCode;
@@ -28,18 +28,38 @@ async function destroyRoom(endpoint, roomId, attempts = 2) {
   return code;
 }
 
-async function retriedOnce(client) {
-  await emulator.addFault({ error_code: 100001 }, { room_id: 'live-room', count: 1 });
-  assert.equal(await client(emulator.url, 'live-room'), 0);
-  const calls = await emulator.requests({ room_id: 'live-room' });
-  assert.deepEqual(calls.map((call) => call.error_code), [100001, 0]);
-  assert.deepEqual(await emulator.rooms(88888888), []);
+// An app of the test's own, shaped like the embedded default's: App admin "admin", room "live-room".
+const ownApp = () => emulator.addApp({ admins: ['admin'], rooms: [{ room_id: 'live-room', owner: 'admin' }] });
+
+async function givesUpAfterOneRetry(client) {
+  const app = await ownApp();
+  try {
+    await app.addFault({ error_code: 100001 }, { room_id: 'live-room', count: 10 });
+    assert.equal(await client(app, 'live-room'), 100001);
+    await app.verify({ api: 'destroy_room', roomId: 'live-room', count: 2 });
+    await app.verifyNever({ api: 'destroy_room', errorCode: 0 });
+  } finally {
+    await app.remove();
+  }
 }
 
-test('example: an internal error is retried once', () => retriedOnce(destroyRoom));
+test('example: an internal error is retried once', async () => {
+  const app = await ownApp();
+  await app.addFault({ error_code: 100001 }, { room_id: 'live-room', count: 1 });
+  assert.equal(await destroyRoom(app, 'live-room'), 0);
+  await app.verifySequence([{ api: 'destroy_room', errorCode: 100001 }, { api: 'destroy_room', errorCode: 0 }], { strict: true });
+  assert.deepEqual(await app.rooms(), []);
+  await app.remove();
+});
 
-test('example: the same test fails a client that does not retry', async () => {
-  await assert.rejects(retriedOnce((endpoint, roomId) => destroyRoom(endpoint, roomId, 1)), assert.AssertionError);
+test('example: a client gives up after one retry', () => givesUpAfterOneRetry(destroyRoom));
+
+test('example: the same test fails a client that retries twice, with the calls it made', async () => {
+  const failure = await givesUpAfterOneRetry((app, roomId) => destroyRoom(app, roomId, 3)).then(() => null, (error) => error);
+  assert.ok(failure instanceof VerificationError && failure instanceof assert.AssertionError);
+  const lines = failure.message.split('\n');
+  assert.match(lines[0], /^expected exactly 2 calls matching api=destroy_room RoomId="live-room" in app \d+, found 3$/);
+  assert.equal(lines.filter((line) => /^> #\d+ POST destroy_room {2}RoomId="live-room" {2}ErrorCode=100001 {2}fault \d+ \(error_code 100001\)$/.test(line)).length, 3);
 });
 
 test('starts on a free port; health', async () => {
@@ -98,5 +118,49 @@ test('a bad config fails start with the emulator message; a token-protected emul
     await assert.rejects(protectedEmulator.health(), (error) => error.status === 403);
   } finally {
     assert.equal(await protectedEmulator.stop(), 0);
+  }
+});
+
+test('apps of their own: 16 concurrent subtests with conflicting faults on one emulator', { concurrency: 16 }, async (t) => {
+  const cases = Array.from({ length: 16 }, (_, n) => n);
+  await Promise.all(cases.map((n) => t.test(`case ${n}`, async () => {
+    const app = await ownApp();
+    try {
+      const expected = n % 2 === 0 ? 0 : 90000 + n;  // even: no fault, so another's would show
+      if (expected) await app.addFault({ error_code: expected }, { count: 1000 });
+      for (let round = 0; round < 10; ++round) {
+        await app.addRoom(`room-${round}`, 'admin');
+        assert.equal(await destroyRoom(app, `room-${round}`, 1), expected);
+      }
+      await app.verify({ api: 'destroy_room', errorCode: expected, count: 10 });
+    } finally {
+      await app.remove();
+    }
+  })));
+});
+
+test('verify, waitFor, a scoped reset and clock', async () => {
+  const app = await ownApp();
+  const other = await ownApp();
+  try {
+    setTimeout(() => destroyRoom(app, 'live-room'), 50);  // code under test, running later
+    const calls = await app.waitFor({ api: 'destroy_room', timeout: 10000 });
+    assert.deepEqual(calls.map((call) => call.error_code), [0]);
+    await assert.rejects(app.waitFor({ api: 'create_room', timeout: 100 }),
+      (error) => error instanceof VerificationError && /^after waiting 100 ms, expected at least 1 call/.test(error.message));
+    await assert.rejects(app.verifySequence([{ errorCode: 100004 }, { errorCode: 0 }]), /- 1\. ErrorCode=100004 {2}missing/);
+    await app.advance(2 * 86400);
+    assert.equal((await app.clock()).ahead_seconds, 2 * 86400);
+    assert.equal(await destroyRoom(other, 'live-room'), 0);  // the other app's time did not move
+    await app.reset();
+    assert.equal((await app.clock()).ahead_seconds, 0);
+    assert.deepEqual((await app.rooms()).map((room) => room.room_id), ['live-room']);
+    assert.deepEqual(await app.requests(), []);
+    assert.equal((await other.requests()).length, 1);
+    const attached = Emulator.attach(emulator.url);
+    assert.equal((await attached.health()).status, 'ok');
+  } finally {
+    await app.remove();
+    await other.remove();
   }
 });

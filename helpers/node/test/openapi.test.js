@@ -18,7 +18,8 @@ const CALLS = [
   (e) => e.requests({ last: 5 }), (e) => e.journal(), (e) => e.clearRequests(),
   (e) => e.clock(), (e) => e.freeze(), (e) => e.advance(1), (e) => e.realTime(),
   (e) => e.applyScenario({}), (e) => e.scenarioRecipes(), (e) => e.limiter(),
-  (e) => e.callbacks(), (e) => e.clearCallbacks(), (e) => e.metrics(), (e) => e.openapi(), (e) => e.reset(),
+  (e) => e.callbacks(), (e) => e.clearCallbacks(), (e) => e.metrics(), (e) => e.openapi(),
+  async (e) => (await e.addApp()).remove(), (e) => e.verifyNever({ api: 'create_room' }), (e) => e.reset(),
 ];
 
 function operations(document) {
