@@ -121,24 +121,6 @@ test('a bad config fails start with the emulator message; a token-protected emul
   }
 });
 
-test('apps of their own: 16 concurrent subtests with conflicting faults on one emulator', { concurrency: 16 }, async (t) => {
-  const cases = Array.from({ length: 16 }, (_, n) => n);
-  await Promise.all(cases.map((n) => t.test(`case ${n}`, async () => {
-    const app = await ownApp();
-    try {
-      const expected = n % 2 === 0 ? 0 : 90000 + n;  // even: no fault, so another's would show
-      if (expected) await app.addFault({ error_code: expected }, { count: 1000 });
-      for (let round = 0; round < 10; ++round) {
-        await app.addRoom(`room-${round}`, 'admin');
-        assert.equal(await destroyRoom(app, `room-${round}`, 1), expected);
-      }
-      await app.verify({ api: 'destroy_room', errorCode: expected, count: 10 });
-    } finally {
-      await app.remove();
-    }
-  })));
-});
-
 test('verify, waitFor, a scoped reset and clock', async () => {
   const app = await ownApp();
   const other = await ownApp();
