@@ -423,15 +423,19 @@ Result<App> Emulator::addApp(const nlohmann::json& spec) {
   if (!parsed) return Failure{parsed.error()};
   RuntimeAppSpec app = std::move(parsed).value();
   const SdkAppId sdkappid = app.app.sdkappid;
-  if (!apps_.add(app.app)) return Failure{fmt::format("app.sdkappid: app {} exists already", sdkappid)};
+  const auto exists = [&] { return Failure{fmt::format("app.sdkappid: app {} exists already", sdkappid)}; };
+  if (apps_.find(sdkappid) != nullptr) return exists();
   catchUp();
   std::vector<Room> rooms;
   for (const auto& configured : app.rooms) rooms.push_back(roomAt(configured, appNow(sdkappid)));
-  rooms_->addApp(app.app, std::move(rooms));
+  // Its state first, the directory last: a call finds the app only once the app is whole. The room
+  // store is the gate: of two requests for one id, one gets past it.
+  if (!rooms_->addApp(app.app, std::move(rooms))) return exists();
   AccountStore::Accounts accounts;
   for (const auto& account : app.app.imported_accounts) accounts.emplace(account, ImAccount{});
   accounts_->addApp(sdkappid, std::move(accounts));
   callbacks_.addApp(sdkappid, std::move(app.callback));
+  apps_.add(app.app);
   return app.app;
 }
 
