@@ -56,3 +56,33 @@ test('the check can fail: the same subtests in one shared app see one another\'s
   await shared.remove();
   assert.ok(foreign.length > 0, 'no case saw another case\'s fault');
 });
+
+test('waitFor a callback delivered to a receiver', async () => {
+  const { createServer } = await import('node:http');
+  const received = [];
+  const receiver = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => { body += chunk; });
+    request.on('end', () => {
+      received.push(JSON.parse(body));
+      response.setHeader('Content-Type', 'application/json');
+      response.end('{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}');
+    });
+  });
+  await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const app = await emulator.addApp({
+    admins: ['admin'], rooms: [{ room_id: 'live-room', owner: 'admin' }],
+    callback: { url: `http://127.0.0.1:${receiver.address().port}/cb`, commands: ['Live.CallbackAfterDestroyRoom'] },
+  });
+  try {
+    assert.equal(await destroyRoom(app, 'live-room'), 0);
+    const delivered = await app.waitFor({ api: 'Live.CallbackAfterDestroyRoom', timeout: 10000 });
+    assert.deepEqual(delivered.map((d) => [d.command, d.event_type, d.state]),
+      [['Live.CallbackAfterDestroyRoom', 'DestroyByUser', 'delivered']]);
+    assert.equal(received.length, 1);
+    assert.equal(received[0].RoomId, 'live-room');
+  } finally {
+    await app.remove();
+    receiver.close();
+  }
+});

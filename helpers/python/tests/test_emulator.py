@@ -203,3 +203,10 @@ def test_attach_drives_an_emulator_started_elsewhere(live_emulator_process):
     attached = Emulator.attach(live_emulator_process.url)
     assert attached.health()["status"] == "ok"
     assert attached.start() is attached and attached.stop() is None  # not its process
+
+
+@pytest.mark.live_emulator_app(root_admin="boss", rooms=[{"room_id": "stage", "owner": "boss"}], response_style="current")
+def test_the_marker_gives_live_emulator_app_another_app(live_emulator_app):
+    assert live_emulator_app.root_admin == "boss"
+    assert [room["room_id"] for room in live_emulator_app.rooms()] == ["stage"]
+    assert live_emulator_app.app["response_style"] == "current"
