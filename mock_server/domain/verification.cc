@@ -219,7 +219,10 @@ VerificationResult evaluateSeen(const Verification& verification, const std::vec
 Result<CallPattern> parsePattern(const json& value, const std::string& path, bool& on_callbacks, bool first) {
   if (!value.is_object()) return Failure{path + ": expected an object such as {\"api\": \"destroy_room\", \"room_id\": \"r1\"}"};
   CallPattern pattern;
-  for (const auto& [name, member] : value.items()) {
+  for (const auto& item : value.items()) {
+    // Not a structured binding: clang 14 cannot capture one in the lambda below.
+    const std::string& name = item.key();
+    const json& member = item.value();
     const std::string member_path = path + "." + name;
     const auto text = [&]() -> Result<std::string> {
       if (!member.is_string()) return Failure{member_path + ": expected a string"};
