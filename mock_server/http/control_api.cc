@@ -77,9 +77,10 @@ bool scopedApp(const httplib::Request& request, httplib::Response& response, con
   return true;
 }
 
-json appJson(domain::Emulator& emulator, const domain::App& app, bool with_key) {
+// `callbacks` is emulator.callbacks().all(), read once for a whole list of apps.
+json appJson(domain::Emulator& emulator, const domain::App& app,
+             const std::map<domain::SdkAppId, domain::CallbackConfig>& callbacks, bool with_key) {
   const auto settings = emulator.appStatuses().settingsOf(app);
-  const auto callbacks = emulator.callbacks().all();
   json entry{{"sdkappid", app.sdkappid},
              {"root_admin", app.root_admin},
              {"admins", app.admins},
@@ -403,7 +404,8 @@ std::vector<ControlRoute> installControlApi(httplib::Server& http_server, domain
   // Each app's settings in force: status, response style, auto-dissolve rules.
   server.Get("/__emulator/apps", guarded([&emulator](const httplib::Request&, httplib::Response& response) {
                json apps = json::array();
-               for (const auto& app : emulator.apps()) apps.push_back(appJson(emulator, app, false));
+               const auto callbacks = emulator.callbacks().all();
+               for (const auto& app : emulator.apps()) apps.push_back(appJson(emulator, app, callbacks, false));
                reply(response, 200, json{{"apps", apps}});
              }));
   // An app added at run time, for one test (docs/control-api.md, "Apps at run time"). The answer
@@ -416,7 +418,7 @@ std::vector<ControlRoute> installControlApi(httplib::Server& http_server, domain
                   const bool exists = app.error().find("exists already") != std::string::npos;
                   return fail(response, exists ? 409 : 400, app.error());
                 }
-                reply(response, 201, appJson(emulator, app.value(), true));
+                reply(response, 201, appJson(emulator, app.value(), emulator.callbacks().all(), true));
               }));
   server.Delete(R"(/__emulator/apps/([0-9]+))",
                 guarded([&emulator](const httplib::Request& request, httplib::Response& response) {
