@@ -17,6 +17,7 @@
 #include "cli/command_line.h"
 #include "protocol/json_limits.h"
 #include "domain/api/parse.h"
+#include "callback_receiver.h"
 #include "parity.h"
 #include "suites.h"
 #include "testing/child_process.h"
@@ -102,6 +103,11 @@ void forEachCase(const std::vector<Fixture>& fixtures, const std::string& suite,
       if (!options.filter.empty() && result.name.find(options.filter) == std::string::npos) continue;
       result.title = item.value("title", "");
       result.level = *levelFromString(item.value("level", "required"));
+      if (options.skip) result.skipped = options.skip(item);
+      if (!result.skipped.empty()) {
+        report.add(std::move(result));
+        continue;
+      }
       const auto started = std::chrono::steady_clock::now();
       try {
         result.failures = run(item, result.warnings);
@@ -332,6 +338,16 @@ int main(int argc, char** argv) {
   server->add_option("--target", target_url,
                      "base URL of the implementation under test (it must serve the control API of "
                      "docs/conformance.md); without it, a live-emulator is started on a free port");
+  bool no_callbacks = false;
+  std::string callback_bind = "127.0.0.1";
+  std::string callback_host;
+  server->add_flag("--no-callbacks", no_callbacks,
+                   "do not start the suite's callback receiver; the cases that check callbacks are reported skipped");
+  server->add_option("--callback-bind", callback_bind, "address the suite's callback receiver listens on")
+      ->capture_default_str();
+  server->add_option("--callback-host", callback_host,
+                     "host the target calls the receiver at (default: --callback-bind), for a target in a container "
+                     "or on another machine");
   auto* client = cli.add_subcommand("client", "run the client scenarios against a client through its adapter");
   common(client);
   client->add_option("--adapter", adapter.command,
@@ -441,9 +457,21 @@ int main(int argc, char** argv) {
                             target_url, probe.status));
   }
   Report report(known, strict);
-  const RunOptions options{filter};
+  RunOptions options;
+  options.filter = filter;
   if (server_mode) {
-    runServerSuite(target, apps, fixtures.value(), options, report);
+    std::unique_ptr<CallbackReceiver> callbacks;
+    if (!no_callbacks) {
+      callbacks = std::make_unique<CallbackReceiver>(callback_bind, callback_host.empty() ? callback_bind : callback_host);
+      if (!callbacks->listening()) {
+        return fail(kExitUnavailable, fmt::format("the callback receiver cannot listen on {} (--callback-bind, or "
+                                                  "--no-callbacks to skip the cases that need it)",
+                                                  callback_bind));
+      }
+      std::printf("callbacks: %s\n", callbacks->urlFor("<case>").c_str());
+      std::fflush(stdout);
+    }
+    runServerSuite(target, apps, fixtures.value(), options, callbacks.get(), report);
   } else if (webhook_mode) {
     runWebhookSuite(target, receiver, fixtures.value(), options, report);
   } else {

@@ -59,6 +59,13 @@ Report::Report(std::set<std::string> known_failures, bool strict)
     : known_failures_(std::move(known_failures)), strict_(strict) {}
 
 void Report::add(CaseResult result) {
+  if (!result.skipped.empty()) {
+    std::printf("%-6s %s: %s [%s, SKIPPED: %s]\n", "skip", result.name.c_str(), result.title.c_str(),
+                std::string(toString(result.level)).c_str(), result.skipped.c_str());
+    std::fflush(stdout);
+    results_.push_back(std::move(result));
+    return;
+  }
   result.known_failure = known_failures_.count(result.name) > 0;
   std::string status;
   if (result.passed()) {
@@ -82,8 +89,11 @@ int Report::finish() {
   int expected = 0;
   int required_failed = 0;
   int unexpectedly_passed = 0;
+  int skipped = 0;
   for (const auto& result : results_) {
-    if (result.passed()) {
+    if (!result.skipped.empty()) {
+      ++skipped;
+    } else if (result.passed()) {
       ++passed;
       if (result.known_failure) ++unexpectedly_passed;
     } else if (result.known_failure) {
@@ -94,6 +104,7 @@ int Report::finish() {
     }
   }
   std::string extra;
+  if (skipped > 0) extra += fmt::format(", {} skipped", skipped);
   if (expected > 0) extra += fmt::format(" ({} expected failures listed as known)", expected);
   if (unexpectedly_passed > 0) {
     extra += fmt::format(" ({} listed as known failures passed: update the list)", unexpectedly_passed);
@@ -110,6 +121,7 @@ int Report::finish() {
 Report::Grade Report::grade() const {
   Grade grade;
   for (const auto& result : results_) {
+    if (!result.skipped.empty()) continue;  // neither run nor passed
     auto& counts = result.level == Level::kRequired ? grade.required : grade.recommended;
     ++counts.run;
     if (result.passed()) ++counts.passed;
@@ -128,7 +140,11 @@ std::string Report::junitXml(const std::string& suite_name) const {
   int skipped = 0;
   double seconds = 0;
   for (const auto& result : results_) {
-    if (!result.passed()) (result.known_failure ? skipped : failures) += 1;
+    if (!result.skipped.empty()) {
+      ++skipped;
+    } else if (!result.passed()) {
+      (result.known_failure ? skipped : failures) += 1;
+    }
     seconds += result.seconds;
   }
   std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
@@ -150,7 +166,9 @@ std::string Report::junitXml(const std::string& suite_name) const {
                        result.seconds);
     std::string details = result.title + "\n";
     for (const auto& failure : result.failures) details += "- " + failure + "\n";
-    if (!result.passed() && result.known_failure) {
+    if (!result.skipped.empty()) {
+      xml += fmt::format("\n      <skipped message=\"{}\"/>\n    ", xmlEscape(result.skipped));
+    } else if (!result.passed() && result.known_failure) {
       xml += fmt::format("\n      <skipped message=\"known failure\">{}</skipped>\n    ", xmlEscape(details));
     } else if (!result.passed()) {
       xml += fmt::format("\n      <failure message=\"{}\">{}</failure>\n    ",

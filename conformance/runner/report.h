@@ -24,6 +24,7 @@ struct CaseResult {
   Level level = Level::kRequired;
   std::vector<std::string> failures;  // empty: passed. Each says what was expected and what was seen.
   std::vector<std::string> warnings;  // reported, never failed (e.g. an adapter's stray stdout lines)
+  std::string skipped;                // not run, and why (e.g. --no-callbacks); neither passed nor failed
   bool known_failure = false;         // listed in the known-failures file
   double seconds = 0;
 

@@ -3,10 +3,15 @@
 // tampering) and compares each answer, and the rooms afterwards, with the expectation.
 #include <fmt/format.h>
 
+#include <arpa/inet.h>
+
 #include <cmath>
+#include <optional>
 #include <random>
 #include <set>
 
+#include "callback_receiver.h"
+#include "protocol/callback.h"
 #include "protocol/endpoints.h"
 #include "protocol/envelope.h"
 #include "protocol/json_limits.h"
@@ -24,14 +29,89 @@ std::string shown(const std::string& text) {
   return text.size() <= 160 ? text : text.substr(0, 160) + "...";
 }
 
+// What an expected value may say besides a literal (docs/conformance.md, "Matchers"): an object with
+// one member whose name starts with "$".
+//   {"$clock_s": N}   the target's clock at the case's start, in whole seconds, plus N (an integer,
+//                     or its decimal text in a query)
+//   {"$clock_ms": N}  the same in milliseconds
+//   {"$type": T}      any value of JSON type T: "integer", "string", "boolean", "array", "object"
+//   {"$ip": true}     an IPv4 or IPv6 address as text, without a port
+//   {"$exactly": O}   an object with exactly O's members (each matching), no others
+struct Matching {
+  std::int64_t now = 0;  // the target's clock at the case's start, whole seconds
+};
+
+bool isMatcher(const json& expected) {
+  return expected.is_object() && expected.size() == 1 && expected.begin().key().rfind('$', 0) == 0;
+}
+
+std::optional<std::int64_t> integerOf(const json& seen) {
+  if (seen.is_number_integer()) return seen.get<std::int64_t>();
+  if (seen.is_string()) {
+    const auto& text = seen.get_ref<const std::string&>();
+    if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+    return std::stoll(text);
+  }
+  return std::nullopt;
+}
+
+std::string responseMismatch(const json& expected, const json& seen, const std::string& where,
+                             const Matching& matching);
+
+std::string matcherMismatch(const json& expected, const json& seen, const std::string& where, const Matching& matching) {
+  const std::string& kind = expected.begin().key();
+  const json& argument = expected.begin().value();
+  if (kind == "$clock_s" || kind == "$clock_ms") {
+    const bool ms = kind == "$clock_ms";
+    const std::int64_t want = (matching.now + argument.get<std::int64_t>()) * (ms ? 1000 : 1);
+    const auto got = integerOf(seen);
+    if (got == want) return {};
+    std::string hint;
+    if (got && !ms && *got == want * 1000) hint = " (milliseconds; expected seconds)";
+    if (got && ms && *got * 1000 == want) hint = " (seconds; expected milliseconds)";
+    return fmt::format("{}: expected {} (the target's clock{}{}, in {}), seen {}{}", where, want,
+                       argument.get<std::int64_t>() == 0 ? "" : " + ", argument.get<std::int64_t>() == 0 ? "" : fmt::format("{} s", argument.get<std::int64_t>()),
+                       ms ? "milliseconds" : "seconds", shown(seen.dump()), hint);
+  }
+  if (kind == "$type") {
+    const std::string type = argument.get<std::string>();
+    const bool ok = (type == "integer" && seen.is_number_integer()) || (type == "string" && seen.is_string()) ||
+                    (type == "boolean" && seen.is_boolean()) || (type == "array" && seen.is_array()) ||
+                    (type == "object" && seen.is_object());
+    return ok ? std::string() : fmt::format("{}: expected a JSON {}, seen {}", where, type, shown(seen.dump()));
+  }
+  if (kind == "$ip") {
+    if (seen.is_string()) {
+      const auto& text = seen.get_ref<const std::string&>();
+      unsigned char buffer[sizeof(in6_addr)];
+      if (inet_pton(AF_INET, text.c_str(), buffer) == 1 || inet_pton(AF_INET6, text.c_str(), buffer) == 1) return {};
+    }
+    return fmt::format("{}: expected an IP address without a port, seen {}", where, shown(seen.dump()));
+  }
+  if (kind == "$exactly") {
+    std::vector<std::string> extra;
+    if (seen.is_object()) {
+      for (const auto& item : seen.items()) {
+        if (!argument.contains(item.key())) extra.push_back(item.key());
+      }
+    }
+    if (!extra.empty()) return fmt::format("{}: unexpected members {}", where, json(extra).dump());
+    return responseMismatch(argument, seen, where, matching);
+  }
+  return fmt::format("{}: the fixture's matcher {} is not known", where, kind);
+}
+
 // Where `seen` differs from `expected`: objects need every expected member (others may be there),
-// arrays the same length with each element matching, anything else equality. Empty when it matches.
-std::string responseMismatch(const json& expected, const json& seen, const std::string& where) {
+// arrays the same length with each element matching, matchers their rule, anything else equality.
+// Empty when it matches.
+std::string responseMismatch(const json& expected, const json& seen, const std::string& where,
+                             const Matching& matching) {
+  if (isMatcher(expected)) return matcherMismatch(expected, seen, where, matching);
   if (expected.is_object()) {
     if (!seen.is_object()) return fmt::format("{}: expected an object, seen {}", where, shown(seen.dump()));
     for (const auto& [key, value] : expected.items()) {
       if (!seen.contains(key)) return fmt::format("{}.{}: missing", where, key);
-      if (auto found = responseMismatch(value, seen[key], where + "." + key); !found.empty()) return found;
+      if (auto found = responseMismatch(value, seen[key], where + "." + key, matching); !found.empty()) return found;
     }
     return {};
   }
@@ -40,7 +120,9 @@ std::string responseMismatch(const json& expected, const json& seen, const std::
       return fmt::format("{}: expected {} entries, seen {}", where, expected.size(), shown(seen.dump()));
     }
     for (std::size_t i = 0; i < expected.size(); ++i) {
-      if (auto found = responseMismatch(expected[i], seen[i], fmt::format("{}[{}]", where, i)); !found.empty()) return found;
+      if (auto found = responseMismatch(expected[i], seen[i], fmt::format("{}[{}]", where, i), matching); !found.empty()) {
+        return found;
+      }
     }
     return {};
   }
@@ -48,13 +130,19 @@ std::string responseMismatch(const json& expected, const json& seen, const std::
   return {};
 }
 
+constexpr std::string_view kCallbackUrl = "{callback_url}";
+// How long a "callbacks" step waits for its callbacks to arrive, and then for one too many
+// (chosen: the emulator delivers within milliseconds; docs/conformance.md, "Callbacks").
+constexpr std::chrono::milliseconds kCallbacksWithin{5000};
+constexpr std::chrono::milliseconds kCallbacksQuiet{250};
+
 constexpr std::string_view kImServicePrefix = "/v4/im_open_login_svc/";
 
 // Compares one answer with `expect`; returns the differences, and the RequestId seen. `path` is the
 // request's: destroy_room's success carries Statistic in the current style only, a command's data
 // ("response" in the fixture) is there in both.
 std::vector<std::string> check(const HttpAnswer& answer, const json& expect, const std::string& path,
-                               std::string& request_id) {
+                               const Matching& matching, std::string& request_id) {
   std::vector<std::string> problems;
   if (!answer.received) {
     problems.push_back(fmt::format("no HTTP answer ({})", answer.error));
@@ -102,8 +190,8 @@ std::vector<std::string> check(const HttpAnswer& answer, const json& expect, con
   }
   const json& envelope = parsed.value();
   if (expect.contains("response")) {
-    if (auto found = im ? responseMismatch(expect["response"], data, "the IM envelope's data")
-                        : responseMismatch(expect["response"], envelope["Response"], "Response");
+    if (auto found = im ? responseMismatch(expect["response"], data, "the IM envelope's data", matching)
+                        : responseMismatch(expect["response"], envelope["Response"], "Response", matching);
         !found.empty()) {
       problems.push_back(found);
     }
@@ -149,7 +237,89 @@ std::vector<std::string> check(const HttpAnswer& answer, const json& expect, con
   return problems;
 }
 
-std::vector<std::string> runCase(Target& target, const FixtureApps& apps, const json& test) {
+// Every "{callback_url}" in the fixture's strings becomes this case's URL at the suite's receiver.
+json withCallbackUrl(const json& value, const std::string& url) {
+  if (value.is_string()) {
+    std::string text = value.get<std::string>();
+    for (auto at = text.find(kCallbackUrl); at != std::string::npos; at = text.find(kCallbackUrl, at + url.size())) {
+      text.replace(at, kCallbackUrl.size(), url);
+    }
+    return text;
+  }
+  if (value.is_array() || value.is_object()) {
+    json copy = value;
+    for (auto& item : copy) item = withCallbackUrl(item, url);
+    return copy;
+  }
+  return value;
+}
+
+std::string summary(const CallbackReceiver::Received& got) {
+  std::string command;
+  for (const auto& [name, value] : got.query) {
+    if (name == "CallbackCommand") command = value;
+  }
+  return fmt::format("{} {}", command.empty() ? "(no CallbackCommand)" : command, shown(got.body));
+}
+
+// Checks one received callback against one expectation of a "callbacks" step.
+std::vector<std::string> checkCallback(const CallbackReceiver::Received& got, const json& expect,
+                                       const Matching& matching, const std::string& which) {
+  std::vector<std::string> problems;
+  if (got.method != "POST") problems.push_back(fmt::format("{}: expected POST, seen {}", which, got.method));
+  json query = json::object();
+  for (const auto& [name, value] : got.query) {
+    if (query.contains(name)) problems.push_back(fmt::format("{}: query parameter {} given twice", which, name));
+    query[name] = value;
+  }
+  if (auto found = responseMismatch(expect.value("query", json::object()), query, which + " query", matching);
+      !found.empty()) {
+    problems.push_back(found);
+  }
+  for (const auto& name : expect.value("query_absent", json::array())) {
+    if (query.contains(name.get<std::string>())) {
+      problems.push_back(fmt::format("{} query: {} must not be sent, seen {}", which, name.get<std::string>(),
+                                     query[name.get<std::string>()].dump()));
+    }
+  }
+  if (expect.contains("sign_token")) {
+    const auto time = integerOf(query.value("RequestTime", json()));
+    const std::string want = time ? protocol::callbackSign(expect["sign_token"].get<std::string>(), *time) : "";
+    if (!time) {
+      problems.push_back(fmt::format("{} query: RequestTime expected (Unix seconds), seen {}", which,
+                                     query.value("RequestTime", json()).dump()));
+    } else if (query.value("Sign", "") != want) {
+      problems.push_back(fmt::format("{} query: Sign expected SHA-256(token + RequestTime) = {}, seen {}", which, want,
+                                     query.value("Sign", json()).dump()));
+    }
+  }
+  if (!expect.contains("body") && !expect.contains("body_members")) return problems;
+  auto parsed = protocol::parseUntrustedJson(got.body);
+  if (!parsed || !parsed.value().is_object()) {
+    problems.push_back(fmt::format("{} body: expected a JSON object, seen {}", which, shown(got.body)));
+    return problems;
+  }
+  if (expect.contains("body_members")) {
+    std::vector<std::string> keys;
+    const auto ordered = nlohmann::ordered_json::parse(got.body);
+    for (const auto& item : ordered.items()) keys.push_back(item.key());
+    if (json(keys) != expect["body_members"]) {
+      problems.push_back(fmt::format("{} body: expected the members {} in that order, seen {}", which,
+                                     expect["body_members"].dump(), json(keys).dump()));
+    }
+  }
+  if (expect.contains("body")) {
+    if (auto found = responseMismatch(expect["body"], parsed.value(), which + " body", matching); !found.empty()) {
+      problems.push_back(found);
+    }
+  }
+  return problems;
+}
+
+std::vector<std::string> runCase(Target& target, const FixtureApps& apps, CallbackReceiver* receiver,
+                                 const json& fixture_case) {
+  const json test = receiver ? withCallbackUrl(fixture_case, receiver->urlFor(fixture_case["name"].get<std::string>()))
+                             : fixture_case;
   std::vector<std::string> failures;
   std::string problem;
   if (!target.control("POST", "/__emulator/reset", std::nullopt, 200, problem)) {
@@ -164,6 +334,8 @@ std::vector<std::string> runCase(Target& target, const FixtureApps& apps, const 
     return {"setup: " + (clock ? std::string("GET /__emulator/clock has no \"now\"") : problem)};
   }
   const auto now = static_cast<std::int64_t>(std::floor((*clock)["now"].get<double>()));
+  const Matching matching{now};
+  std::size_t callbacks_seen = 0;
 
   std::set<std::string> request_ids;
   std::size_t answers = 0;
@@ -181,6 +353,35 @@ std::vector<std::string> runCase(Target& target, const FixtureApps& apps, const 
       }
       continue;
     }
+    if (step.contains("callbacks")) {
+      const json& wanted = step["callbacks"];
+      const json expectations = wanted.value("expect", json::array());
+      const std::size_t count = wanted.value("count", expectations.size());
+      if (!receiver) {
+        failures.push_back(fmt::format("step {}: the suite's callback receiver is not running", s + 1));
+        return failures;
+      }
+      const auto all = receiver->collect(test["name"].get<std::string>(), callbacks_seen + count, kCallbacksWithin,
+                                         kCallbacksQuiet);
+      const std::vector<CallbackReceiver::Received> arrived(all.begin() + static_cast<std::ptrdiff_t>(callbacks_seen),
+                                                            all.end());
+      callbacks_seen = all.size();
+      if (arrived.size() != count) {
+        std::string list;
+        for (const auto& got : arrived) list += "\n           " + summary(got);
+        failures.push_back(fmt::format("step {}: expected {} callback{}, received {}{}", s + 1, count,
+                                       count == 1 ? "" : "s", arrived.size(), list));
+        return failures;
+      }
+      for (std::size_t i = 0; i < arrived.size() && i < expectations.size(); ++i) {
+        const std::string which = count == 1 ? "the callback" : fmt::format("callback {} of {}", i + 1, count);
+        for (const auto& found : checkCallback(arrived[i], expectations[i], matching, which)) {
+          failures.push_back(fmt::format("step {}: {}", s + 1, found));
+        }
+      }
+      if (!failures.empty()) return failures;
+      continue;
+    }
     const int repeat = step.value("repeat", 1);
     json request = step["request"];
     if (request.value("next_from_previous", false)) {
@@ -194,7 +395,7 @@ std::vector<std::string> runCase(Target& target, const FixtureApps& apps, const 
       const auto answer = target.send(built.method, built.target, built.body, built.content_type);
       std::string request_id;
       const auto problems = check(answer, step.value("expect", json::object()),
-                                  request.value("path", protocol::kDestroyRoomPath), request_id);
+                                  request.value("path", protocol::kDestroyRoomPath), matching, request_id);
       if (auto parsed = protocol::parseUntrustedJson(answer.body);
           parsed && parsed.value().is_object() && parsed.value().contains("Response") &&
           parsed.value()["Response"].is_object() && parsed.value()["Response"].contains("Next") &&
@@ -239,10 +440,22 @@ std::vector<std::string> runCase(Target& target, const FixtureApps& apps, const 
 
 }  // namespace
 
+bool needsCallbacks(const json& test) {
+  for (const auto& step : test.value("steps", json::array())) {
+    if (step.contains("callbacks")) return true;
+  }
+  return false;
+}
+
 void runServerSuite(Target& target, const FixtureApps& apps, const std::vector<Fixture>& fixtures,
-                    const RunOptions& options, Report& report) {
-  forEachCase(fixtures, "server", "cases", options, report,
-              [&](const json& test, std::vector<std::string>&) { return runCase(target, apps, test); });
+                    const RunOptions& options, CallbackReceiver* receiver, Report& report) {
+  RunOptions with_skips = options;
+  with_skips.skip = [&](const json& test) -> std::string {
+    if (receiver || !needsCallbacks(test)) return {};
+    return "checks callbacks; run without --no-callbacks to check them";
+  };
+  forEachCase(fixtures, "server", "cases", with_skips, report,
+              [&](const json& test, std::vector<std::string>&) { return runCase(target, apps, receiver, test); });
 }
 
 }  // namespace live::conformance

@@ -35,6 +35,8 @@ struct FixtureApps {
 
 struct RunOptions {
   std::string filter;  // run only cases whose name contains this
+  // When set and it returns a reason, the case is not run and is reported skipped with it.
+  std::function<std::string(const nlohmann::json&)> skip;
 };
 
 // Runs `run` on every item under `list_key` of `fixtures` that the filter selects and adds its
@@ -45,8 +47,11 @@ using CaseRunner = std::function<std::vector<std::string>(const nlohmann::json&,
 void forEachCase(const std::vector<Fixture>& fixtures, const std::string& suite, const std::string& list_key,
                  const RunOptions& options, Report& report, const CaseRunner& run);
 
+class CallbackReceiver;
+// `receiver`: the suite's own callback receiver, or null (--no-callbacks): the cases that check
+// callbacks are then reported skipped.
 void runServerSuite(Target& target, const FixtureApps& apps, const std::vector<Fixture>& fixtures,
-                    const RunOptions& options, Report& report);
+                    const RunOptions& options, CallbackReceiver* receiver, Report& report);
 
 struct ClientAdapter {
   std::string command;  // run by /bin/sh with the room ids appended as arguments

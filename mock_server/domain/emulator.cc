@@ -213,9 +213,11 @@ Metrics::Call Emulator::metricsOf(const CallContext& context, const ApiAnswer& a
 protocol::ResponseStyle Emulator::responseStyleFor(const CallContext& context) const {
   // Row 10 read the app's style. A call that failed earlier answers in its app's style when the
   // query named a configured app, and in the 2024 shape otherwise (chosen: the app, and so its
-  // style, is unknown).
-  if (context.app != nullptr || !context.sdkappid_known) return context.response_style;
-  const App* app = apps_.find(context.sdkappid);
+  // style, is unknown). Rows 1 and 2 fail before row 4 reads the sdkappid: it is read here.
+  if (context.app != nullptr) return context.response_style;
+  const auto sdkappid = context.sdkappid_known ? std::optional<SdkAppId>(context.sdkappid) : sdkAppIdNamedBy(context.call);
+  if (!sdkappid) return context.response_style;
+  const App* app = apps_.find(*sdkappid);
   return app != nullptr ? app_statuses_.settingsOf(*app).response_style : context.response_style;
 }
 

@@ -65,6 +65,16 @@ std::optional<Outcome> rejectRepeated(const Parameter& parameter, std::string_vi
                                      name, parameter.count));
 }
 
+}  // namespace
+
+std::optional<SdkAppId> sdkAppIdNamedBy(const ApiCall& call) {
+  const Parameter sdkappid = findParameter(call, "sdkappid");
+  if (sdkappid.count != 1) return std::nullopt;
+  return parseDecimalUint32(sdkappid.value);
+}
+
+namespace {
+
 // Shows a value in a message without flooding it (values are attacker-sized).
 std::string shown(std::string_view value) {
   constexpr std::size_t kShown = 64;

@@ -27,6 +27,11 @@ inline std::uint64_t rateLimitKey(SdkAppId sdkappid, const Api& api) {
   return (static_cast<std::uint64_t>(sdkappid) << 16) | apiIndex(api);
 }
 
+// The app a call's query names, read as rows 3 and 4 would: one `sdkappid`, a decimal uint32.
+// For a call that failed before row 4 (rows 1 and 2), so that its answer takes its app's response
+// style (docs/destroy_room.md, "The two response shapes").
+std::optional<SdkAppId> sdkAppIdNamedBy(const ApiCall& call);
+
 class CheckChain {
  public:
   // `apps`, `statuses`, `limiter` and `app_clocks` must outlive the chain; limits are per emulated
