@@ -114,8 +114,22 @@ BuiltRequest build(const json& request, const Caller& caller, std::int64_t now) 
   built.target += request.value("raw_query_suffix", "");
   if (request.contains("body_json")) {
     built.body = request["body_json"].dump();
+  } else if (request.contains("body_hex")) {
+    // Bytes no JSON string can carry (invalid UTF-8).
+    const std::string hex = request["body_hex"].get<std::string>();
+    for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+      built.body.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+    }
+  } else if (request.contains("body_nested")) {
+    // Arrays nested N deep: [[[...]]]
+    const auto depth = request["body_nested"].get<std::size_t>();
+    built.body = std::string(depth, '[') + std::string(depth, ']');
   } else {
     built.body = request.value("body", R"({"RoomId":"live-room"})");
+  }
+  // Trailing white space up to N bytes: a big body without a big fixture.
+  if (const auto size = request.value("pad_body_to", std::size_t{0}); built.body.size() < size) {
+    built.body.append(size - built.body.size(), ' ');
   }
   if (caller.room_id) {
     // Every RoomId a call could act on becomes the caller's own (parity: one that cannot exist).

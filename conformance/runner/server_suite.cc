@@ -47,6 +47,9 @@ bool isMatcher(const json& expected) {
 
 std::optional<std::int64_t> integerOf(const json& seen) {
   if (seen.is_number_integer()) return seen.get<std::int64_t>();
+  if (seen.is_number_float() && seen.get<double>() == std::floor(seen.get<double>()) && std::abs(seen.get<double>()) < 1e15) {
+    return static_cast<std::int64_t>(seen.get<double>());
+  }
   if (seen.is_string()) {
     const auto& text = seen.get_ref<const std::string&>();
     if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
@@ -188,6 +191,9 @@ std::vector<std::string> check(const HttpAnswer& answer, const json& expect, con
     problems.push_back(fmt::format("envelope: expected members {} in that order, seen {}", names, shown(answer.body)));
     return problems;
   }
+  if (answer.content_type.rfind("application/json", 0) != 0) {
+    problems.push_back(fmt::format("Content-Type: expected application/json, seen \"{}\"", answer.content_type));
+  }
   const json& envelope = parsed.value();
   if (expect.contains("response")) {
     if (auto found = im ? responseMismatch(expect["response"], data, "the IM envelope's data", matching)
@@ -235,6 +241,23 @@ std::vector<std::string> check(const HttpAnswer& answer, const json& expect, con
     request_id = envelope["RequestId"].get<std::string>();
   }
   return problems;
+}
+
+// A "raw" request's bytes: its parts joined, {"repeat": text, "times": N} as N copies of the text,
+// and "{target}" as the path and query the request would have had (its UserSig valid).
+std::string rawRequest(const json& parts, const std::string& target) {
+  std::string bytes;
+  for (const auto& part : parts) {
+    if (part.is_string()) {
+      std::string text = part.get<std::string>();
+      if (const auto at = text.find("{target}"); at != std::string::npos) text.replace(at, 8, target);
+      bytes += text;
+    } else {
+      const std::string text = part["repeat"].get<std::string>();
+      for (std::size_t i = 0; i < part["times"].get<std::size_t>(); ++i) bytes += text;
+    }
+  }
+  return bytes;
 }
 
 // Every "{callback_url}" in the fixture's strings becomes this case's URL at the suite's receiver.
@@ -288,6 +311,11 @@ std::vector<std::string> checkCallback(const CallbackReceiver::Received& got, co
     if (!time) {
       problems.push_back(fmt::format("{} query: RequestTime expected (Unix seconds), seen {}", which,
                                      query.value("RequestTime", json()).dump()));
+    } else if (!expect.value("sign_valid", true)) {
+      if (!query.contains("Sign") || query.value("Sign", "") == want) {
+        problems.push_back(fmt::format("{} query: Sign expected, and not made with the app's token, seen {}", which,
+                                       query.value("Sign", json()).dump()));
+      }
     } else if (query.value("Sign", "") != want) {
       problems.push_back(fmt::format("{} query: Sign expected SHA-256(token + RequestTime) = {}, seen {}", which, want,
                                      query.value("Sign", json()).dump()));
@@ -338,6 +366,7 @@ std::vector<std::string> runCase(Target& target, const FixtureApps& apps, Callba
   std::size_t callbacks_seen = 0;
 
   std::set<std::string> request_ids;
+  std::vector<std::pair<std::string, std::uint64_t>> request_id_order;  // each RequestId with its Seq
   std::size_t answers = 0;
   std::string previous_next;  // the last answer's Response.Next (get_room_list)
   const json steps = test.value("steps", json::array());
@@ -346,10 +375,18 @@ std::vector<std::string> runCase(Target& target, const FixtureApps& apps, Callba
     if (step.contains("control")) {
       const json& call = step["control"];
       const std::optional<json> body = call.contains("body") ? std::optional<json>(call["body"]) : std::nullopt;
-      if (!target.control(call.value("method", "POST"), call["path"].get<std::string>(), body,
-                          call.value("status", 200), problem)) {
+      const auto answered = target.control(call.value("method", "POST"), call["path"].get<std::string>(), body,
+                                           call.value("status", 200), problem);
+      if (!answered) {
         failures.push_back(fmt::format("step {}: {}", s + 1, problem));
         return failures;
+      }
+      if (call.contains("expect")) {
+        if (auto found = responseMismatch(call["expect"], *answered, call["path"].get<std::string>(), matching);
+            !found.empty()) {
+          failures.push_back(fmt::format("step {}: {}", s + 1, found));
+          return failures;
+        }
       }
       continue;
     }
@@ -392,7 +429,17 @@ std::vector<std::string> runCase(Target& target, const FixtureApps& apps, Callba
     }
     for (int r = 0; r < repeat; ++r) {
       const auto built = build(request, fixtureCaller(apps), now);
-      const auto answer = target.send(built.method, built.target, built.body, built.content_type);
+      HttpAnswer answer;
+      if (request.contains("raw")) {
+        answer = target.sendRaw(rawRequest(request["raw"], built.target));
+      } else {
+        httplib::Headers headers;
+        const json extra_headers = request.value("headers", json::object());
+        for (const auto& [name, value] : extra_headers.items()) {
+          headers.emplace(name, value.get<std::string>());
+        }
+        answer = target.send(built.method, built.target, built.body, built.content_type, headers);
+      }
       std::string request_id;
       const auto problems = check(answer, step.value("expect", json::object()),
                                   request.value("path", protocol::kDestroyRoomPath), matching, request_id);
@@ -405,6 +452,8 @@ std::vector<std::string> runCase(Target& target, const FixtureApps& apps, Callba
       if (!request_id.empty()) {
         ++answers;
         request_ids.insert(request_id);
+        const std::string seq = request_id.substr(request_id.rfind('-') + 1);
+        if (seq.size() <= 18) request_id_order.emplace_back(request_id, std::stoull(seq));
       }
       for (const auto& found : problems) {
         failures.push_back(repeat == 1 ? fmt::format("step {}: {}", s + 1, found)
@@ -416,6 +465,16 @@ std::vector<std::string> runCase(Target& target, const FixtureApps& apps, Callba
   if (test.value("unique_request_ids", false) && request_ids.size() != answers) {
     failures.push_back(fmt::format("RequestId: expected every answer to carry its own, seen {} distinct in {} answers",
                                    request_ids.size(), answers));
+  }
+  if (test.value("unique_request_ids", false)) {
+    // ...and their Seq increases from answer to answer (docs/destroy_room.md, "The envelope").
+    for (std::size_t i = 1; i < request_id_order.size(); ++i) {
+      if (request_id_order[i].second <= request_id_order[i - 1].second) {
+        failures.push_back(fmt::format("RequestId: Seq should increase, but {} came after {}", request_id_order[i].first,
+                                       request_id_order[i - 1].first));
+        break;
+      }
+    }
   }
   if (test.contains("rooms_after")) {
     const json& rooms = test["rooms_after"];

@@ -35,7 +35,11 @@ class Target {
   explicit Target(const std::string& url, std::string control_token = {}, const std::string& ca_file = {});
 
   HttpAnswer send(const std::string& method, const std::string& target, const std::string& body,
-                  const std::string& content_type = "application/json");
+                  const std::string& content_type = "application/json", const httplib::Headers& headers = {});
+  // Bytes sent as they are on a new connection (http targets only), for requests no HTTP client
+  // sends: chunked bodies, over-long lines. The request should say "Connection: close"; the answer
+  // is read until the server closes the connection, for at most 10 s.
+  HttpAnswer sendRaw(const std::string& bytes);
   // A control-API request (path under /__emulator/), with the token when there is one.
   HttpAnswer sendControl(const std::string& method, const std::string& path, const std::string& body,
                          const std::string& content_type);
@@ -47,7 +51,7 @@ class Target {
 
  private:
   HttpAnswer sendWith(const std::string& method, const std::string& target, const std::string& body,
-                      const std::string& content_type, bool with_token);
+                      const std::string& content_type, bool with_token, const httplib::Headers& headers = {});
 
   // Idle longer than this, the connection is replaced before the next call (below the emulator's
   // 5 s keep-alive timeout, so the server never closes it under us).

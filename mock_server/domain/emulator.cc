@@ -210,6 +210,12 @@ Metrics::Call Emulator::metricsOf(const CallContext& context, const ApiAnswer& a
   return call;
 }
 
+std::string Emulator::unjournaledRequestId() {
+  auto issued = request_ids_.next();
+  journal_.abandon(issued.seq);
+  return std::move(issued.request_id);
+}
+
 protocol::ResponseStyle Emulator::responseStyleFor(const CallContext& context) const {
   // Row 10 read the app's style. A call that failed earlier answers in its app's style when the
   // query named a configured app, and in the 2024 shape otherwise (chosen: the app, and so its

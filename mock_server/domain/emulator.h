@@ -67,6 +67,9 @@ struct ApiAnswer {
 
 class Emulator {
  public:
+  // A RequestId for an answer the HTTP layer gives without a call (HTTP 413): unique and in
+  // sequence like every other; its seq is never journaled, so pollers move past it.
+  std::string unjournaledRequestId();
   Emulator(EmulatorConfig config, EmulatorOptions options);
   Emulator(const Emulator&) = delete;
   Emulator& operator=(const Emulator&) = delete;

@@ -56,8 +56,9 @@ bool hasNonIdentity(const httplib::Request& request, const char* header) {
   return request.has_header(header) && request.get_header_value(header) != "identity";
 }
 
-std::string tooLargeEnvelope(std::size_t limit) {
+std::string tooLargeEnvelope(std::size_t limit, std::string request_id) {
   protocol::Envelope envelope;
+  envelope.request_id = std::move(request_id);
   envelope.error_code = protocol::toInt(protocol::ErrorCode::kInvalidJsonBody);
   envelope.error_info = fmt::format("the request body is larger than the {}-byte limit", limit);
   return protocol::serializeEnvelope(envelope);
@@ -295,7 +296,7 @@ void HttpServer::installRoutes() {
     if (too_large || response.status == 413) {  // 413: the library saw the Content-Length
       response.status = 413;
       response.set_header("Connection", "close");
-      response.set_content(tooLargeEnvelope(limit), kJson);
+      response.set_content(tooLargeEnvelope(limit, emulator_.unjournaledRequestId()), kJson);
       return;
     }
     if (!complete) {
@@ -325,7 +326,7 @@ void HttpServer::installRoutes() {
     }
     if (response.status == 413) {
       // A vendor-API caller gets the vendor's envelope.
-      response.set_content(tooLargeEnvelope(settings_.max_body_bytes), kJson);
+      response.set_content(tooLargeEnvelope(settings_.max_body_bytes, emulator_.unjournaledRequestId()), kJson);
       return httplib::Server::HandlerResponse::Handled;
     }
     if (response.status == 404) {
