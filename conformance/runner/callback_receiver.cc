@@ -7,8 +7,10 @@ namespace live::conformance {
 CallbackReceiver::CallbackReceiver(const std::string& bind_host, std::string advertised_host)
     : advertised_host_(std::move(advertised_host)) {
   server_.set_tcp_nodelay(true);
-  server_.set_keep_alive_max_count(1000);  // a target keeps its connection to us (chosen: as any receiver)
-  server_.set_keep_alive_timeout(10);
+  // A target keeps its connection to us between callbacks; idle for 1 s, it is closed (chosen:
+  // stopping the receiver waits for idle connections that long, at most).
+  server_.set_keep_alive_max_count(1000);
+  server_.set_keep_alive_timeout(1);
   server_.set_payload_max_length(1 << 20);
   server_.Post(".*", [this](const httplib::Request& request, httplib::Response& response) {
     Received got{request.method, request.path, {}, request.body};

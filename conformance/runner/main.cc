@@ -115,7 +115,9 @@ void forEachCase(const std::vector<Fixture>& fixtures, const std::string& suite,
         result.failures = {fmt::format("the fixture could not be run ({}): {}", fixture.file, error.what())};
       }
       result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      const bool stop = options.fail_fast && !result.passed();
       report.add(std::move(result));
+      if (stop) return;
     }
   }
 }
@@ -306,6 +308,7 @@ int main(int argc, char** argv) {
   cli.require_subcommand(1);
   std::string fixtures_dir = defaultFixtures();
   std::string junit_path;
+  bool fail_fast = false;
   std::string filter;
   std::string known_failures_path;
   bool strict = false;
@@ -318,6 +321,7 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     command->add_option("--junit", junit_path, "also write JUnit XML to FILE");
     command->add_option("--filter", filter, "run only cases whose name contains TEXT");
+    command->add_flag("--fail-fast", fail_fast, "stop at the first failing case");
     command->add_flag("--strict", strict, "recommended cases decide the exit status too (by default only required ones do)");
     command->add_option("--known-failures", known_failures_path,
                         "file of case names (one per line, # comments) whose failures are expected");
@@ -459,6 +463,7 @@ int main(int argc, char** argv) {
   Report report(known, strict);
   RunOptions options;
   options.filter = filter;
+  options.fail_fast = fail_fast;
   if (server_mode) {
     std::unique_ptr<CallbackReceiver> callbacks;
     if (!no_callbacks) {

@@ -35,6 +35,7 @@ struct FixtureApps {
 
 struct RunOptions {
   std::string filter;  // run only cases whose name contains this
+  bool fail_fast = false;  // stop after the first failing case (scripts/mutation)
   // When set and it returns a reason, the case is not run and is reported skipped with it.
   std::function<std::string(const nlohmann::json&)> skip;
 };

@@ -38,6 +38,10 @@ class ConnectionStream : public httplib::Stream {
   // sent either. With `reset`, the connection is to be closed with a TCP reset.
   void endWith(std::string_view bytes, bool reset);
   bool ended() const { return ended_; }
+  // The connection is closed once the current answer is written (an answer the library gave
+  // before the request was read whole: its unread bytes must not be parsed as a next request).
+  void closeAfterAnswer() { close_after_answer_ = true; }
+  bool closesAfterAnswer() const { return close_after_answer_; }
   bool resetOnClose() const { return reset_on_close_; }
   // Waits up to `timeout` for the peer to close its side, or for `stop_fd` to become readable.
   // True when the whole time passed; false when the peer left (or the server is stopping).
@@ -71,6 +75,7 @@ class ConnectionStream : public httplib::Stream {
   std::size_t begin_ = 0;
   std::size_t end_ = 0;
   bool ended_ = false;
+  bool close_after_answer_ = false;
   bool reset_on_close_ = false;
   mutable bool looked_up_ = false;
   mutable std::string remote_ip_;

@@ -162,6 +162,11 @@ TEST_CASE("hostile: an oversize query string gets 414, an oversize header line 4
                                                   "\r\nContent-Length: 0\r\n"));
   CHECK(header.rfind("HTTP/1.1 400", 0) == 0);
   CHECK_THAT(header, Catch::Contains("over 8192 bytes"));
+  // One answer, then the connection closes: the rest of the header line is never parsed as
+  // further requests (each of which was answered 400 before).
+  std::size_t answers = 0;
+  for (auto at = header.find("HTTP/1.1 "); at != std::string::npos; at = header.find("HTTP/1.1 ", at + 1)) ++answers;
+  CHECK(answers == 1);
   // Many ordinary headers are just headers.
   std::string many;
   for (int i = 0; i < 5000; ++i) many += "X-H" + std::to_string(i) + ": v\r\n";

@@ -188,6 +188,30 @@ void HttpServer::ConnectionServer::stopServing() {
   });
 }
 
+namespace {
+
+// A connection closed after an answer to a request that was not read whole (a 413, a 400): the
+// client may still be sending. Closing at once would reset the connection, and the client might
+// lose the answer; so the sending side is shut and what still arrives is read and dropped, for at
+// most 2 s and 16 MiB (chosen), before the socket is closed. Never parsed as a request.
+void lingerAfterAnswer(int sock) {
+  ::shutdown(sock, SHUT_WR);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  std::size_t dropped = 0;
+  char buffer[16384];
+  while (dropped < 16 * 1024 * 1024) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    pollfd ready{sock, POLLIN, 0};
+    if (::poll(&ready, 1, static_cast<int>(left.count())) <= 0) break;
+    const auto got = ::recv(sock, buffer, sizeof(buffer), 0);
+    if (got <= 0) break;
+    dropped += static_cast<std::size_t>(got);
+  }
+}
+
+}  // namespace
+
 bool HttpServer::ConnectionServer::process_and_close_socket(int sock) {
   open_connections_.fetch_add(1);
   const auto read_timeout = std::chrono::seconds(read_timeout_sec_);
@@ -198,6 +222,7 @@ bool HttpServer::ConnectionServer::process_and_close_socket(int sock) {
     ConnectionStream stream(sock, read_timeout, write_timeout);
     ok = serveConnection(sock, stream);
     reset = stream.resetOnClose();
+    if (!reset && stream.closesAfterAnswer()) lingerAfterAnswer(sock);
   } else if (SSL* ssl = SSL_new(tls_context)) {
     // The stream sets the socket's timeouts first, so a client that never finishes its handshake
     // is dropped after the read timeout.
@@ -241,7 +266,8 @@ bool HttpServer::ConnectionServer::serveConnection(int sock, ConnectionStream& s
     const bool close_after = remaining == 1 || stopping_.load(std::memory_order_relaxed);
     bool closed = false;
     ok = process_request(stream, close_after, closed, nullptr);
-    if (!ok || closed || stream.ended()) break;  // ended: a fault broke the answer off
+    // ended: a fault broke the answer off; closesAfterAnswer: the request was not read whole.
+    if (!ok || closed || stream.ended() || stream.closesAfterAnswer()) break;
   }
   return ok;
 }
@@ -265,6 +291,8 @@ void HttpServer::installRoutes() {
       return httplib::Server::HandlerResponse::Unhandled;
     }
     response.set_header("Connection", "close");  // the body stays unread
+    if (ConnectionStream* connection = ConnectionStream::current()) connection->closeAfterAnswer();
+
     sendJsonError(response, chunked ? 411 : 415,
                   chunked ? "send the body with a Content-Length (chunked bodies are accepted only "
                             "by the vendor API's POST)"
@@ -296,6 +324,7 @@ void HttpServer::installRoutes() {
     if (too_large || response.status == 413) {  // 413: the library saw the Content-Length
       response.status = 413;
       response.set_header("Connection", "close");
+      if (ConnectionStream* connection = ConnectionStream::current()) connection->closeAfterAnswer();
       response.set_content(tooLargeEnvelope(limit, emulator_.unjournaledRequestId()), kJson);
       return;
     }
@@ -323,6 +352,7 @@ void HttpServer::installRoutes() {
       // The library gave up on this request before routing it (400, 413, 414), so unread bytes
       // of it may still be on the connection: close it rather than parse them as a next request.
       response.set_header("Connection", "close");
+      if (ConnectionStream* connection = ConnectionStream::current()) connection->closeAfterAnswer();
     }
     if (response.status == 413) {
       // A vendor-API caller gets the vendor's envelope.
