@@ -42,7 +42,11 @@ CallbackReceiver::CallbackReceiver(const std::string& bind_host, std::string adv
     response.set_content(std::string(protocol::kCallbackOkAnswer), "application/json");
   });
   port_ = server_.bind_to_any_port(bind_host);  // listening from here on
-  if (port_ > 0) thread_ = std::thread([this] { server_.listen_after_bind(); });
+  if (port_ <= 0) return;
+  thread_ = std::thread([this] { server_.listen_after_bind(); });
+  // stop() only stops a server that is running: wait for the thread to get there, or a run that
+  // ends at once (--fail-fast) would wait in the destructor for ever. Bounded: 5 s.
+  for (int i = 0; i < 5000 && !server_.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 CallbackReceiver::~CallbackReceiver() {

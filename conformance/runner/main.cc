@@ -361,13 +361,16 @@ int main(int argc, char** argv) {
   client->add_option("--adapter-timeout-ms", adapter.timeout_ms, "longest one adapter run may take")
       ->capture_default_str();
   client->add_option("--target", target_url, "base URL of a running live-emulator to use instead of starting one");
-  WebhookReceiver receiver{"", "conformance-callback-token"};
+  WebhookReceiver receiver{"", "conformance-callback-token", ""};
   auto* webhook = cli.add_subcommand("webhook", "check a webhook receiver of Live.CallbackAfterDestroyRoom "
                                                 "(docs/webhooks.md)");
   common(webhook);
   webhook->add_option("--receiver", receiver.url,
                       "the receiver's URL; it serves SDKAppID 1400000000 and checks Signs with --token")
       ->required();
+  webhook->add_option("--receiver-log", receiver.log_url,
+                      "where the receiver tells what it processed (docs/webhooks.md, \"The receiver's log\"); the "
+                      "cases judged from it are skipped without it");
   webhook->add_option("--token", receiver.token, "the callback token the receiver checks Signs with")
       ->capture_default_str()
       ->envname("LIVE_CALLBACK_TOKEN");
@@ -478,7 +481,7 @@ int main(int argc, char** argv) {
     }
     runServerSuite(target, apps, fixtures.value(), options, callbacks.get(), report);
   } else if (webhook_mode) {
-    runWebhookSuite(target, receiver, fixtures.value(), options, report);
+    runWebhookSuite(target, receiver, apps, fixtures.value(), options, report);
   } else {
     runClientSuite(target, apps, adapter, fixtures.value(), options, report);
   }

@@ -64,9 +64,11 @@ struct ClientAdapter {
 struct WebhookReceiver {
   std::string url;
   std::string token;
+  // Optional: where the receiver tells what it processed (GET answers {"destroyed":[{"RoomId",…}]}).
+  std::string log_url;
 };
-void runWebhookSuite(Target& emulator, const WebhookReceiver& receiver, const std::vector<Fixture>& fixtures,
-                     const RunOptions& options, Report& report);
+void runWebhookSuite(Target& emulator, const WebhookReceiver& receiver, const FixtureApps& apps,
+                     const std::vector<Fixture>& fixtures, const RunOptions& options, Report& report);
 
 void runClientSuite(Target& emulator, const FixtureApps& apps, const ClientAdapter& adapter,
                     const std::vector<Fixture>& fixtures, const RunOptions& options, Report& report);

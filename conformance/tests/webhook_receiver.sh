@@ -15,4 +15,5 @@ if ! IFS= read -r -t 15 line <&"${RECEIVER[0]}"; then
   exit 2
 fi
 url="${line#receiver listening on }"
-"$conformance" webhook --receiver "$url" --token "$token"
+# Its log of what it processed is beside it (receiver.py, GET /processed).
+"$conformance" webhook --receiver "$url" --receiver-log "${url%/callback}/processed" --token "$token"

@@ -17,6 +17,9 @@ namespace {
 
 // A receiver's answer is kept up to this size in the delivery record.
 constexpr std::size_t kAnswerBytes = 4096;
+// The member an unknown_member fault adds to a destroy callback's body (chosen).
+constexpr std::string_view kUnknownCallbackMember = "ExtensionInfo";
+
 // How far a stale_request_time fault moves RequestTime back (two minutes: receivers are told to
 // refuse more than one).
 constexpr std::int64_t kStaleSeconds = 120;
@@ -338,6 +341,12 @@ std::string CallbackWork::body() const {
         {"TotalGiftCoins", dissolved.statistic.total_gift_coins},
         {"TotalUniqueGiftSenders", dissolved.statistic.total_unique_gift_senders},
         {"TotalLikesReceived", dissolved.statistic.total_likes_received}}}};
+  if (fault == CallbackFault::kUnknownMember) {
+    // A member no page documents yet, as a later revision of the vendor's callback may add.
+    auto extended = body;
+    extended[std::string(kUnknownCallbackMember)] = {{"Note", "a member this receiver does not know"}};
+    return extended.dump();
+  }
   return body.dump();
 }
 

@@ -113,7 +113,8 @@ Result<FaultRule> parseFaultRule(const json& value, const std::string& path) {
       if (!field.is_boolean() || !field.get<bool>()) return invalid(action_path + "." + key, "expected true");
       rule.action.cut = key == "truncate_body" ? AnswerCut::kTruncateBody : AnswerCut::kResetMidway;
       ++kinds;
-    } else if (key == "skip" || key == "send_twice" || key == "stale_request_time" || key == "wrong_sign") {
+    } else if (key == "skip" || key == "send_twice" || key == "stale_request_time" || key == "wrong_sign" ||
+               key == "unknown_member") {
       if (!is_callback) {
         return invalid(action_path + "." + key, "applies to callbacks only (api: Live.CallbackAfterDestroyRoom)");
       }
@@ -121,7 +122,8 @@ Result<FaultRule> parseFaultRule(const json& value, const std::string& path) {
       rule.action.callback = key == "skip"                 ? CallbackFault::kSkip
                              : key == "send_twice"         ? CallbackFault::kSendTwice
                              : key == "stale_request_time" ? CallbackFault::kStaleRequestTime
-                                                           : CallbackFault::kWrongSign;
+                             : key == "wrong_sign"         ? CallbackFault::kWrongSign
+                                                           : CallbackFault::kUnknownMember;
       ++kinds;
     } else if (key == "extra_members") {
       if (!field.is_object() || field.empty()) {
@@ -140,21 +142,21 @@ Result<FaultRule> parseFaultRule(const json& value, const std::string& path) {
       return invalid(action_path, fmt::format("unknown key \"{}\" (allowed: error_code, "
                                               "http_status, drop_connection, truncate_body, "
                                               "reset_midway, delay_ms, extra_members; for callbacks: skip, send_twice, "
-                                              "stale_request_time, wrong_sign, delay_ms)",
+                                              "stale_request_time, wrong_sign, unknown_member, delay_ms)",
                                               key));
     }
     if (is_callback && rule.action.callback == CallbackFault::kNone && key != "delay_ms" && key != "extra_members") {
       return invalid(action_path + "." + key, "a callback rule takes skip, send_twice, stale_request_time, "
-                                              "wrong_sign or delay_ms");
+                                              "wrong_sign, unknown_member or delay_ms");
     }
   }
   if (kinds > 1) {
-    return invalid(action_path, is_callback ? "give only one of skip, send_twice, stale_request_time and wrong_sign"
+    return invalid(action_path, is_callback ? "give only one of skip, send_twice, stale_request_time, wrong_sign and unknown_member"
                                             : "give only one of error_code, http_status, drop_connection, "
                                               "truncate_body and reset_midway");
   }
   if (kinds == 0 && !action->contains("delay_ms")) {
-    return invalid(action_path, is_callback ? "give skip, send_twice, stale_request_time, wrong_sign or delay_ms"
+    return invalid(action_path, is_callback ? "give skip, send_twice, stale_request_time, wrong_sign, unknown_member or delay_ms"
                                             : "give error_code, http_status, drop_connection, truncate_body, "
                                               "reset_midway or delay_ms");
   }
@@ -178,6 +180,8 @@ std::string_view toString(CallbackFault fault) {
       return "stale_request_time";
     case CallbackFault::kWrongSign:
       return "wrong_sign";
+    case CallbackFault::kUnknownMember:
+      return "unknown_member";
     case CallbackFault::kNone:
       break;
   }

@@ -34,7 +34,7 @@ constexpr std::string_view toString(AnswerCut cut) {
 }
 
 // What a callback rule does to a delivery of that callback (docs/control-api.md, "Faults").
-enum class CallbackFault { kNone, kSkip, kSendTwice, kStaleRequestTime, kWrongSign };
+enum class CallbackFault { kNone, kSkip, kSendTwice, kStaleRequestTime, kWrongSign, kUnknownMember };
 std::string_view toString(CallbackFault fault);
 
 // What a matching rule does to the answer. At most one of error_code, http_status,
