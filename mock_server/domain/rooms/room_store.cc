@@ -305,9 +305,8 @@ std::optional<RoomStore::Dissolution> RoomStore::dissolutionOf(const Occupancy& 
     const Instant at = *since + after;
     if (!earliest || at < earliest->at) earliest = Dissolution{at, reason};
   };
-  if (occupancy.members.empty() && occupancy.had_members) {
-    consider(occupancy.empty_since, rules.empty_room, DissolveReason::kEmptyRoom);
-  }
+  // Set when the last member left, cleared when someone enters: the room is empty since then.
+  consider(occupancy.empty_since, rules.empty_room, DissolveReason::kEmptyRoom);
   if (rules.owner_left_enabled) consider(occupancy.owner_left_at, rules.owner_left, DissolveReason::kOwnerLeft);
   if (rules.owner_heartbeat_lost_enabled) {
     consider(occupancy.owner_heartbeat_lost_at, rules.owner_heartbeat_lost,
@@ -365,7 +364,6 @@ void RoomStore::applyMemberEvents(std::unique_ptr<Occupancy>& occupied, Room& ro
       continue;
     }
     ++entries;
-    occupancy.had_members = true;
     occupancy.empty_since.reset();
     if (member == room.owner) occupancy.owner_left_at.reset();
   }

@@ -116,7 +116,6 @@ class RoomStore final : public Resettable {
     MaybeInstant empty_since;
     MaybeInstant owner_left_at;
     MaybeInstant owner_heartbeat_lost_at;
-    bool had_members = false;  // someone has entered since the room began
   };
   struct Dissolution {
     Instant at;
