@@ -347,6 +347,11 @@ int main(int argc, char** argv) {
   std::string callback_host;
   server->add_flag("--no-callbacks", no_callbacks,
                    "do not start the suite's callback receiver; the cases that check callbacks are reported skipped");
+  int callback_wait_ms = 5000;
+  server->add_option("--callback-wait", callback_wait_ms,
+                     "milliseconds a case waits for the callbacks it expects (a target that sends none, or a slow one)")
+      ->check(CLI::Range(1, 600000))
+      ->capture_default_str();
   server->add_option("--callback-bind", callback_bind, "address the suite's callback receiver listens on")
       ->capture_default_str();
   server->add_option("--callback-host", callback_host,
@@ -467,6 +472,7 @@ int main(int argc, char** argv) {
   RunOptions options;
   options.filter = filter;
   options.fail_fast = fail_fast;
+  options.callbacks_within = std::chrono::milliseconds(callback_wait_ms);
   if (server_mode) {
     std::unique_ptr<CallbackReceiver> callbacks;
     if (!no_callbacks) {

@@ -134,9 +134,9 @@ std::string responseMismatch(const json& expected, const json& seen, const std::
 }
 
 constexpr std::string_view kCallbackUrl = "{callback_url}";
-// How long a "callbacks" step waits for its callbacks to arrive, and then for one too many
-// (chosen: the emulator delivers within milliseconds; docs/conformance.md, "Callbacks").
-constexpr std::chrono::milliseconds kCallbacksWithin{5000};
+// How long a "callbacks" step waits, after its callbacks arrived (or RunOptions::callbacks_within
+// passed), for one too many (chosen: the emulator delivers within milliseconds; docs/conformance.md,
+// "Callbacks").
 constexpr std::chrono::milliseconds kCallbacksQuiet{250};
 
 constexpr std::string_view kImServicePrefix = "/v4/im_open_login_svc/";
@@ -344,8 +344,9 @@ std::vector<std::string> checkCallback(const CallbackReceiver::Received& got, co
   return problems;
 }
 
+// `callbacks_within`: how long a "callbacks" step waits for its callbacks (RunOptions).
 std::vector<std::string> runCase(Target& target, const FixtureApps& apps, CallbackReceiver* receiver,
-                                 const json& fixture_case) {
+                                 std::chrono::milliseconds callbacks_within, const json& fixture_case) {
   const json test = receiver ? withCallbackUrl(fixture_case, receiver->urlFor(fixture_case["name"].get<std::string>()))
                              : fixture_case;
   std::vector<std::string> failures;
@@ -398,7 +399,7 @@ std::vector<std::string> runCase(Target& target, const FixtureApps& apps, Callba
         failures.push_back(fmt::format("step {}: the suite's callback receiver is not running", s + 1));
         return failures;
       }
-      const auto all = receiver->collect(test["name"].get<std::string>(), callbacks_seen + count, kCallbacksWithin,
+      const auto all = receiver->collect(test["name"].get<std::string>(), callbacks_seen + count, callbacks_within,
                                          kCallbacksQuiet);
       const std::vector<CallbackReceiver::Received> arrived(all.begin() + static_cast<std::ptrdiff_t>(callbacks_seen),
                                                             all.end());
@@ -514,7 +515,8 @@ void runServerSuite(Target& target, const FixtureApps& apps, const std::vector<F
     return "checks callbacks; run without --no-callbacks to check them";
   };
   forEachCase(fixtures, "server", "cases", with_skips, report,
-              [&](const json& test, std::vector<std::string>&) { return runCase(target, apps, receiver, test); });
+              [&](const json& test, std::vector<std::string>&) { return runCase(target, apps, receiver, options.callbacks_within, test);
+              });
 }
 
 }  // namespace live::conformance

@@ -2,6 +2,7 @@
 // and adds one CaseResult per case to the report.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -36,6 +37,8 @@ struct FixtureApps {
 struct RunOptions {
   std::string filter;  // run only cases whose name contains this
   bool fail_fast = false;  // stop after the first failing case (scripts/mutation)
+  // How long a server case's "callbacks" step waits for its callbacks (--callback-wait).
+  std::chrono::milliseconds callbacks_within{5000};
   // When set and it returns a reason, the case is not run and is reported skipped with it.
   std::function<std::string(const nlohmann::json&)> skip;
 };
