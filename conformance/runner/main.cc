@@ -347,7 +347,7 @@ int main(int argc, char** argv) {
   std::string callback_host;
   server->add_flag("--no-callbacks", no_callbacks,
                    "do not start the suite's callback receiver; the cases that check callbacks are reported skipped");
-  int callback_wait_ms = 5000;
+  int callback_wait_ms = static_cast<int>(RunOptions{}.callbacks_within.count());
   server->add_option("--callback-wait", callback_wait_ms,
                      "milliseconds a case waits for the callbacks it expects (a target that sends none, or a slow one)")
       ->check(CLI::Range(1, 600000))

@@ -515,7 +515,8 @@ void runServerSuite(Target& target, const FixtureApps& apps, const std::vector<F
     return "checks callbacks; run without --no-callbacks to check them";
   };
   forEachCase(fixtures, "server", "cases", with_skips, report,
-              [&](const json& test, std::vector<std::string>&) { return runCase(target, apps, receiver, options.callbacks_within, test);
+              [&](const json& test, std::vector<std::string>&) {
+                return runCase(target, apps, receiver, options.callbacks_within, test);
               });
 }
 
